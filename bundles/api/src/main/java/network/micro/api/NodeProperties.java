@@ -17,8 +17,32 @@ public final class NodeProperties {
     /** The folder the distribution was unpacked into; relative paths in configuration resolve against it. */
     public static final String HOME = "micro.home";
 
+    /** The address the node listens on for links, {@code host:port} or {@code :port}. */
+    public static final String ADDRESS = "micro.network.address";
+
+    /** The address peers should dial to reach the node, when it differs from the one it listens on. */
+    public static final String ADVERTISE = "micro.network.advertise";
+
+    /** Comma-separated {@code host:port} of the nodes to join. */
+    public static final String NODES = "micro.network.nodes";
+
+    /** The secret every node of the network holds. */
+    public static final String TOKEN = "micro.network.token";
+
+    /** The address of the proxy listener, {@code host:port}. */
+    public static final String PROXY_ADDRESS = "micro.proxy.address";
+
     /** The network a node joins when none is named. */
     public static final String DEFAULT_NETWORK = "go.micro";
+
+    /** The token of an open network, which any node may join. */
+    public static final String DEFAULT_TOKEN = "go.micro.tunnel";
+
+    /** The link address when none is given. */
+    public static final String DEFAULT_ADDRESS = ":8085";
+
+    /** The proxy address when none is given: loopback, so nothing is exposed unless asked. */
+    public static final String DEFAULT_PROXY_ADDRESS = "127.0.0.1:8081";
 
     private NodeProperties() {}
 
@@ -31,9 +55,14 @@ public final class NodeProperties {
         return id;
     }
 
+    /** The property {@code name} from {@code properties}, or {@code fallback} when unset or blank. */
+    public static String get(UnaryOperator<String> properties, String name, String fallback) {
+        String value = properties.apply(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
     /** The network name, from {@code properties}, or {@value #DEFAULT_NETWORK}. */
     public static String network(UnaryOperator<String> properties) {
-        String network = properties.apply(NETWORK);
-        return network == null || network.isBlank() ? DEFAULT_NETWORK : network;
+        return get(properties, NETWORK, DEFAULT_NETWORK);
     }
 }
