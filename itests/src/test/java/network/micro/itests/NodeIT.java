@@ -1,0 +1,236 @@
+package network.micro.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import network.micro.api.Network;
+import network.micro.api.NodeProperties;
+import network.micro.api.Route;
+import network.micro.api.Router;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/** A node in Felix with exactly the distribution's bundles: its components, its commands, and a registry swap. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class NodeIT {
+
+    private static final String NODE_ID = "node-it";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private Network network;
+
+    @Inject
+    private Router router;
+
+    @Inject
+    private CommandProcessor commands;
+
+    @Inject
+    private ServiceComponentRuntime runtime;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        Path home = Files.createTempDirectory("micro-it-");
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/services.json"), """
+                {"services": [
+                  {"name": "greeter", "version": "1.0.0",
+                   "instances": [{"id": "greeter-1", "address": "127.0.0.1:9090"}]},
+                  {"name": "echo", "instances": [{"id": "echo-1", "address": "127.0.0.1:7"}]}
+                ]}
+                """);
+        List<Option> options = new ArrayList<>();
+        options.add(frameworkProperty(NodeProperties.ID).value(NODE_ID));
+        options.add(frameworkProperty(NodeProperties.HOME).value(home.toString()));
+        options.add(frameworkProperty(NodeProperties.ADDRESS).value("127.0.0.1:" + Distribution.freePort()));
+        options.add(frameworkProperty(NodeProperties.PROXY_ADDRESS).value("127.0.0.1:" + Distribution.freePort()));
+        options.add(frameworkProperty("felix.fileinstall.dir")
+                .value(home.resolve("conf").toString()));
+        options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.cfg"));
+        options.add(systemProperty("io.netty.leakDetection.level").value("paranoid"));
+        for (Path jar : Distribution.bundles()) {
+            options.add(bundle(jar.toUri().toString()));
+        }
+        options.add(junitBundles());
+        return options(options.toArray(Option[]::new));
+    }
+
+    @Test
+    public void everyComponentOfTheNodeIsActive() {
+        List<String> inactive = new ArrayList<>();
+        List<ServiceReference<?>> used = new ArrayList<>();
+        int count = 0;
+        for (ComponentDescriptionDTO description : runtime.getComponentDescriptionDTOs()) {
+            if (!description.bundle.symbolicName.startsWith("network.micro.")) {
+                continue;
+            }
+            count++;
+            used.addAll(useServices(description));
+            for (ComponentConfigurationDTO configuration : runtime.getComponentConfigurationDTOs(description)) {
+                if (configuration.state != ComponentConfigurationDTO.ACTIVE) {
+                    inactive.add(description.name + " in state " + configuration.state);
+                }
+            }
+            if (runtime.getComponentConfigurationDTOs(description).isEmpty()) {
+                inactive.add(description.name + " has no configuration");
+            }
+        }
+        used.forEach(context::ungetService);
+        assertTrue("components found: " + count, count >= 6);
+        assertEquals(List.of(), inactive);
+    }
+
+    /** A delayed component is only satisfied until someone uses its service: use it while checking. */
+    private List<ServiceReference<?>> useServices(ComponentDescriptionDTO description) {
+        List<ServiceReference<?>> used = new ArrayList<>();
+        for (String service : description.serviceInterfaces) {
+            ServiceReference<?> reference = context.getServiceReference(service);
+            if (reference != null && context.getService(reference) != null) {
+                used.add(reference);
+            }
+        }
+        return used;
+    }
+
+    @Test
+    public void theNodeKnowsItselfAndItsLocalServices() {
+        assertEquals(NODE_ID, network.node().id());
+        assertEquals(List.of("echo", "greeter"), network.services());
+        for (Route route : network.routes()) {
+            assertEquals(NODE_ID, route.router());
+            assertTrue(route.isLocal());
+        }
+    }
+
+    @Test
+    public void nodesCommand() throws Exception {
+        String out = execute("network:nodes");
+
+        assertTrue(out, out.startsWith("ID       ADDRESS\n" + NODE_ID + "  127.0.0.1:"));
+    }
+
+    @Test
+    public void routesCommand() throws Exception {
+        String out = execute("network:routes");
+
+        String[] lines = out.split("\n");
+        assertEquals(out, 3, lines.length);
+        assertEquals("SERVICE  ADDRESS         GATEWAY  ROUTER   NETWORK   METRIC  LINK", lines[0]);
+        assertEquals("echo     127.0.0.1:7     -        node-it  go.micro  1       local", lines[1]);
+        assertEquals("greeter  127.0.0.1:9090  -        node-it  go.micro  1       local", lines[2]);
+    }
+
+    @Test
+    public void servicesCommand() throws Exception {
+        assertEquals("echo\ngreeter\n", execute("network:services"));
+    }
+
+    @Test
+    public void graphCommand() throws Exception {
+        assertTrue(execute("network:graph").startsWith(NODE_ID + " 127.0.0.1:"));
+    }
+
+    @Test
+    public void jsonForms() throws Exception {
+        assertTrue(execute("network:services --json").contains("\"greeter\""));
+        assertTrue(execute("network:routes --json").contains("\"router\": \"node-it\""));
+        assertTrue(execute("network:nodes --json").contains("\"id\": \"node-it\""));
+        assertTrue(execute("network:graph --json").contains("\"peers\": []"));
+    }
+
+    @Test
+    public void restartingTheRegistryEmptiesAndRefillsTheTableAndNothingElseRestarts() throws Exception {
+        Bundle registry = installed("network.micro.registry.static");
+        Map<String, Long> othersBefore = activeSince();
+        othersBefore.remove(registry.getSymbolicName());
+        Object routerBefore = router;
+
+        registry.stop();
+        await("routes emptied", () -> router.routes().isEmpty());
+        registry.start();
+        await("routes refilled", () -> router.routes().size() == 2);
+
+        Map<String, Long> othersAfter = activeSince();
+        othersAfter.remove(registry.getSymbolicName());
+        assertEquals("no other bundle restarted", othersBefore, othersAfter);
+        ServiceReference<Router> current = context.getServiceReference(Router.class);
+        assertTrue("the router component is the same", context.getService(current) == routerBefore);
+        context.ungetService(current);
+    }
+
+    private Map<String, Long> activeSince() {
+        Map<String, Long> states = new HashMap<>();
+        for (Bundle bundle : context.getBundles()) {
+            // Last-modified moves when a bundle is updated; state and id show a restart or reinstall.
+            states.put(bundle.getSymbolicName(), bundle.getBundleId() * 100 + bundle.getState());
+        }
+        return states;
+    }
+
+    private Bundle installed(String symbolicName) {
+        for (Bundle bundle : context.getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName);
+    }
+
+    private String execute(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        CommandSession session = commands.createSession(new ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            session.execute(command);
+        } finally {
+            session.close();
+        }
+        print.flush();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(what + ": not within 5 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
