@@ -196,7 +196,7 @@ final class NettyLink implements Link {
                             .path(CONTROL_PATH)
                             .set(HEADER_NODE, options.nodeId())
                             .set(HEADER_NETWORK, options.network())
-                            .set(HEADER_ADDRESS, options.effectiveAdvertiseAddress())
+                            .set(HEADER_ADDRESS, tunnel.advertiseAddress())
                             .set(HEADER_NONCE, localNonce);
                     handshakeSentNanos = System.nanoTime();
                     control.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false));
@@ -207,12 +207,19 @@ final class NettyLink implements Link {
         if (binding != null) {
             return;
         }
+        String id = text(headers.get(HEADER_NODE));
+        if (id.equals(options.nodeId())) {
+            if (seed != null) {
+                seed.learnedPeer(id);
+            }
+            fail("dialed itself", LIFECYCLE);
+            return;
+        }
         if (!"200".contentEquals(text(headers.status()))) {
             fail("peer refused the link: " + text(headers.get(HEADER_REASON)), REFUSED);
             return;
         }
         rttSample(System.nanoTime() - handshakeSentNanos);
-        String id = text(headers.get(HEADER_NODE));
         String nonce = text(headers.get(HEADER_NONCE));
         if (id.isEmpty() || !LinkProofs.isNonce(nonce)) {
             fail("malformed answer to the control request", REFUSED);
@@ -222,10 +229,6 @@ final class NettyLink implements Link {
         peerAddress = text(headers.get(HEADER_ADDRESS));
         if (seed != null) {
             seed.learnedPeer(id);
-        }
-        if (id.equals(options.nodeId())) {
-            fail("dialed itself", LIFECYCLE);
-            return;
         }
         binding = new LinkProofs.Binding(
                 options.network(), options.nodeId(), id, localNonce, nonce, localFingerprint, peerFingerprint);
@@ -269,15 +272,16 @@ final class NettyLink implements Link {
         String nonce = text(headers.get(HEADER_NONCE));
         if (!options.network().equals(network)) {
             refuseControlRequest(
-                    "network mismatch: peer is in network '" + network + "', this node in '" + options.network() + "'");
+                    "network mismatch: peer is in network '" + network + "', this node in '" + options.network() + "'",
+                    REFUSED);
             return;
         }
         if (id.isEmpty() || !LinkProofs.isNonce(nonce)) {
-            refuseControlRequest("malformed control request");
+            refuseControlRequest("malformed control request", REFUSED);
             return;
         }
         if (id.equals(options.nodeId())) {
-            refuseControlRequest("peer has this node's own id " + id);
+            refuseControlRequest("peer has this node's own id, " + id, LIFECYCLE);
             return;
         }
         peerId = id;
@@ -305,17 +309,21 @@ final class NettyLink implements Link {
         Http2Headers answer = new DefaultHttp2Headers()
                 .status("200")
                 .set(HEADER_NODE, options.nodeId())
-                .set(HEADER_ADDRESS, options.effectiveAdvertiseAddress())
+                .set(HEADER_ADDRESS, tunnel.advertiseAddress())
                 .set(HEADER_NONCE, localNonce)
                 .set(HEADER_PROOF, LinkProofs.proof(options.token(), LinkProofs.LISTENER, binding));
         handshakeSentNanos = System.nanoTime();
         stream.writeAndFlush(new DefaultHttp2HeadersFrame(answer, false));
     }
 
-    private void refuseControlRequest(String reason) {
+    /** Answers the control request with a refusal naming this node, so that a node that dialed itself knows. */
+    private void refuseControlRequest(String reason, Level level) {
         closeReason = reason;
-        closeLevel = REFUSED;
-        Http2Headers answer = new DefaultHttp2Headers().status("403").set(HEADER_REASON, reason);
+        closeLevel = level;
+        Http2Headers answer = new DefaultHttp2Headers()
+                .status("403")
+                .set(HEADER_NODE, options.nodeId())
+                .set(HEADER_REASON, reason);
         control.writeAndFlush(new DefaultHttp2HeadersFrame(answer, true)).addListener(f -> channel.close());
     }
 

@@ -58,6 +58,7 @@ final class NettyTunnel implements Tunnel {
     private final List<SeedDialer> seeds = new CopyOnWriteArrayList<>();
     private final Map<String, NettyLink> up = new HashMap<>();
     private volatile Channel server;
+    private volatile String advertiseAddress;
     private volatile boolean closed;
 
     NettyTunnel(
@@ -88,7 +89,13 @@ final class NettyTunnel implements Tunnel {
         return dialer;
     }
 
+    /** What peers are told to dial: the advertise address, else the listen address with the port actually bound. */
+    String advertiseAddress() {
+        return advertiseAddress;
+    }
+
     void start() {
+        advertiseAddress = options.effectiveAdvertiseAddress();
         if (options.listenAddress() != null) {
             listen();
         }
@@ -119,6 +126,13 @@ final class NettyTunnel implements Tunnel {
                     "node " + options.nodeId() + " cannot listen on " + options.listenAddress() + ": " + cause, cause));
         }
         server = bound.channel();
+        boolean advertiseListen =
+                options.advertiseAddress() == null || options.advertiseAddress().isEmpty();
+        if (advertiseListen && address.getPort() == 0) {
+            String host =
+                    options.listenAddress().substring(0, options.listenAddress().lastIndexOf(':'));
+            advertiseAddress = host + ":" + localAddress().getPort();
+        }
         log(Level.INFO, "listening on {0}, network {1}", server.localAddress(), options.network());
     }
 
