@@ -189,10 +189,14 @@ public class DistributionIT {
         return micro.run(command);
     }
 
-    private static void awaitServices(String expected) throws Exception {
-        await(
-                "services become " + expected.replace("\n", " "),
-                () -> query("services").out().equals(expected));
+    /** Waits until the node lists {@code expected}; returns when the query that first saw it was sent. */
+    private static long awaitServices(String expected) throws Exception {
+        long[] askedAt = new long[1];
+        await("services become " + expected.replace("\n", " "), () -> {
+            askedAt[0] = System.nanoTime();
+            return query("services").out().equals(expected);
+        });
+        return askedAt[0];
     }
 
     private static void writeServices(Path file, String... names) throws IOException {
