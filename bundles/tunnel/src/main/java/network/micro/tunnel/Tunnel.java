@@ -15,8 +15,8 @@ public interface Tunnel extends AutoCloseable {
     List<Link> links();
 
     /**
-     * Adds a seed: dials {@code hostPort} now and again whenever its link is lost, until the tunnel closes. The host name
-     * is resolved again at every attempt.
+     * Adds a seed: dials {@code hostPort} now and again whenever its link is lost, until the tunnel closes. The host
+     * name is resolved again at every attempt.
      *
      * @param hostPort {@code host:port} of the node to dial
      */

@@ -16,7 +16,7 @@ import org.junit.Test;
 
 public class PathVectorRouterTest {
 
-    private final PathVectorRouter router = new PathVectorRouter("node-a", "go.micro");
+    private final PathVectorRouter router = new PathVectorRouter("node-a", "go.micro", System::nanoTime);
     private final FakeRegistry registry = new FakeRegistry();
 
     @Test

@@ -5,7 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
-/** Counts the bytes crossing the socket, first in the pipeline so TLS overhead counts. Written on the event loop only. */
+/** Counts the bytes crossing the socket; first in the pipeline, so TLS overhead counts. Written on the event loop. */
 final class ByteCounter extends ChannelDuplexHandler {
 
     private volatile long in;

@@ -49,6 +49,9 @@ final class NettyLink implements Link {
     /** Log level of a close nobody needs to hear about, such as a duplicate link. */
     static final Level QUIET = Level.DEBUG;
 
+    /** The reason given to the peer when a duplicate link is closed. */
+    static final String DUPLICATE = "duplicate link";
+
     static final String CONTROL_PATH = "/micro/control";
     static final String HEADER_NODE = "micro-node";
     static final String HEADER_NETWORK = "micro-network";
@@ -336,7 +339,7 @@ final class NettyLink implements Link {
         }
         Runnable welcome = direction == Direction.IN ? () -> control.writeAndFlush(ControlMessages.welcome()) : null;
         if (!tunnel.admit(this, welcome)) {
-            close("duplicate link", QUIET);
+            close(DUPLICATE, QUIET);
         }
     }
 
@@ -383,7 +386,7 @@ final class NettyLink implements Link {
     void peerSaidBye(String reason) {
         if (closeReason == null) {
             closeReason = "peer closed the link: " + reason;
-            closeLevel = reason.contains("token mismatch") ? REFUSED : LIFECYCLE;
+            closeLevel = reason.contains("token mismatch") ? REFUSED : DUPLICATE.equals(reason) ? QUIET : LIFECYCLE;
         }
         channel.close();
     }

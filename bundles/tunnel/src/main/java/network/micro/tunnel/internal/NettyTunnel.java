@@ -38,8 +38,9 @@ import network.micro.tunnel.TunnelOptions;
 /**
  * A running tunnel: the listening socket, the seeds being dialled, and the links that are up, at most one per peer.
  *
- * <p>Link lifecycle callbacks ({@code linkUp}, {@code linkDown}) run under this tunnel's lock, so that the listener sees
- * them in the same order as {@link #links()} changes, even when a duplicate link on another event loop replaces one.
+ * <p>Link lifecycle callbacks ({@code linkUp}, {@code linkDown}) run under this tunnel's lock, so that the listener
+ * sees them in the same order as {@link #links()} changes, even when a duplicate link on another event loop replaces
+ * one.
  */
 final class NettyTunnel implements Tunnel {
 
@@ -244,8 +245,8 @@ final class NettyTunnel implements Tunnel {
 
     /**
      * Lets an authenticated link in, unless a link to the same peer is up and wins over it. Of two links between the
-     * same nodes, both ends keep the one dialled by the node with the smaller id (then, if one node dialled both, the one
-     * with the smaller dialer nonce), whatever order they came up in.
+     * same nodes, both ends keep the one dialled by the node with the smaller id (then, if one node dialled both, the
+     * one with the smaller dialer nonce), whatever order they came up in.
      *
      * @param beforeUp run once the link is admitted, before the listener hears of it
      */
@@ -263,7 +264,7 @@ final class NettyTunnel implements Tunnel {
             existing.markReplaced();
             log(Level.INFO, "link {0} replaced by a duplicate from {1}", existing, link.remoteAddress());
             notifyDown(existing, "replaced by a duplicate link");
-            existing.close("duplicate link", NettyLink.QUIET);
+            existing.close(NettyLink.DUPLICATE, NettyLink.QUIET);
         }
         if (beforeUp != null) {
             beforeUp.run();
@@ -277,7 +278,7 @@ final class NettyTunnel implements Tunnel {
                 link.direction(),
                 link.peerAddress().isEmpty() ? "-" : link.peerAddress(),
                 link.remoteAddress(),
-                link.rtt().toNanos() / 1000);
+                String.valueOf(link.rtt().toNanos() / 1000));
         try {
             listener.linkUp(link);
         } catch (RuntimeException e) {

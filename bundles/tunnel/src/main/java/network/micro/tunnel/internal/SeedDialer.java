@@ -7,11 +7,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps one seed dialled: dials it, and after every failure or lost link dials again after a backoff, resolving the host
- * name afresh each time. While a link to the seed's node is up (in either direction) it does not dial, so that two
+ * Keeps one seed dialled: dials it, and after every failure or lost link dials again after a backoff, resolving the
+ * host name afresh each time. While a link to the seed's node is up (in either direction) it does not dial, so that two
  * nodes that seed each other settle on one link. Runs on the tunnel's dialer executor, where blocking name resolution
  * cannot stall a link.
  */
@@ -36,11 +37,11 @@ final class SeedDialer {
     }
 
     void start() {
-        tunnel.dialer().execute(this::attempt);
+        run(this::attempt);
     }
 
     void stop() {
-        tunnel.dialer().execute(() -> {
+        run(() -> {
             stopped = true;
             if (next != null) {
                 next.cancel(false);
@@ -55,7 +56,7 @@ final class SeedDialer {
 
     /** A connection this seed made closed; any thread. */
     void connectionClosed(boolean wasUp) {
-        tunnel.dialer().execute(() -> {
+        run(() -> {
             connecting = false;
             if (wasUp) {
                 backoff.reset();
@@ -68,12 +69,24 @@ final class SeedDialer {
     /** A link to {@code id} went down; if that is this seed's node, dial it again soon. Any thread. */
     void peerLost(String id) {
         if (id.equals(peerId)) {
-            tunnel.dialer().execute(() -> {
+            run(() -> {
                 if (!connecting && !stopped) {
                     backoff.reset();
                     retryLater();
                 }
             });
+        }
+    }
+
+    /** Runs on the dialer executor; once the factory shuts down there is nothing left to dial. */
+    private void run(Runnable task) {
+        if (tunnel.dialer().isShuttingDown()) {
+            return;
+        }
+        try {
+            tunnel.dialer().execute(task);
+        } catch (RejectedExecutionException e) {
+            // the factory shut down between the check and the call
         }
     }
 
@@ -99,7 +112,7 @@ final class SeedDialer {
         ChannelFuture connected = tunnel.connect(address, this);
         connected.addListener(f -> {
             if (!f.isSuccess()) {
-                tunnel.dialer().execute(() -> {
+                run(() -> {
                     connecting = false;
                     failed(LinkHandler.describe(f.cause()));
                 });
@@ -128,6 +141,8 @@ final class SeedDialer {
         if (next != null) {
             next.cancel(false);
         }
-        next = tunnel.dialer().schedule(this::attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
+        if (!tunnel.dialer().isShuttingDown()) {
+            next = tunnel.dialer().schedule(this::attempt, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
     }
 }

@@ -239,6 +239,7 @@ public class TunnelLoopbackTest {
         awaitTrue("link up", () -> a.links().size() == 1 && b.links().size() == 1);
 
         NettyLink stalled = (NettyLink) b.links().get(0);
+        stalled.channel().pipeline().remove(LinkPipeline.KEEPALIVE);
         stalled.channel().config().setAutoRead(false);
         long stalledAt = System.nanoTime();
 
