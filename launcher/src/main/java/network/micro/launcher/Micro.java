@@ -17,7 +17,8 @@ public final class Micro {
 
     static final String USAGE = """
             usage: micro network [flags]                   start a node in the foreground
-                   micro network nodes|routes|services|graph [--json] [--proxy-address=HOST:PORT] [--node=ID|HOST:PORT]
+                   micro network nodes|routes|services|graph|links [--json]
+                                 [--proxy-address=HOST:PORT] [--node=ID|HOST:PORT]   ask a node
 
             flags of a node (environment twin in brackets):
               --address=HOST:PORT        listen for links (MICRO_NETWORK_ADDRESS, default :8085)
@@ -127,6 +128,6 @@ public final class Micro {
                 return view;
             }
         }
-        throw new UsageException("unknown subcommand " + name + "; try nodes, routes, services or graph");
+        throw new UsageException("unknown subcommand " + name + "; try nodes, routes, services, graph or links");
     }
 }

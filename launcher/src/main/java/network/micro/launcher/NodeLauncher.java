@@ -101,9 +101,11 @@ final class NodeLauncher {
         properties.put(NodeProperties.HOME, home.toString());
         properties.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        // conf/ feeds Configuration Admin, deploy/ installs bundles: one watcher each.
+        // conf/ feeds Configuration Admin, deploy/ installs bundles: one watcher each. Operators' files are theirs:
+        // File Install must not write configurations back into them.
         properties.put("felix.fileinstall.dir", home.resolve("conf") + "," + home.resolve("deploy"));
         properties.put("felix.fileinstall.filter", ".*\\.(cfg|jar)");
+        properties.put("felix.fileinstall.enableConfigSave", "false");
         properties.put("felix.fileinstall.poll", "1000");
         properties.put("felix.fileinstall.noInitialDelay", "true");
         properties.put("felix.fileinstall.log.level", "2");

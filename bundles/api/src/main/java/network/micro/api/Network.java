@@ -27,4 +27,7 @@ public interface Network {
 
     /** The peer graph as a tree rooted at this node, {@link #MAX_HOPS} levels deep. */
     Peer graph();
+
+    /** This node's direct links, sorted by peer id. */
+    List<LinkInfo> links();
 }

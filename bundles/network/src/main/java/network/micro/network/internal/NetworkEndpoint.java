@@ -9,7 +9,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Serves the node's views as the service {@value Network#SERVICE_NAME}: {@code GET /nodes}, {@code /routes},
- * {@code /services}, {@code /graph}, each as JSON. The command line is a client of it.
+ * {@code /services}, {@code /graph}, {@code /links}, each as JSON. The command line is a client of it.
  */
 @Component
 public final class NetworkEndpoint implements NodeEndpoint {
@@ -41,7 +41,8 @@ public final class NetworkEndpoint implements NodeEndpoint {
             case "/routes" -> Reply.json(GSON.toJson(network.routes()));
             case "/services" -> Reply.json(GSON.toJson(network.services()));
             case "/graph" -> Reply.json(GSON.toJson(network.graph()));
-            default -> Reply.error(404, "no view " + view + "; try /nodes, /routes, /services or /graph");
+            case "/links" -> Reply.json(GSON.toJson(network.links()));
+            default -> Reply.error(404, "no view " + view + "; try /nodes, /routes, /services, /graph or /links");
         };
     }
 }

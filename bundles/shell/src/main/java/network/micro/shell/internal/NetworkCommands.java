@@ -18,7 +18,8 @@ import org.osgi.service.component.annotations.Reference;
             "osgi.command.function=nodes",
             "osgi.command.function=routes",
             "osgi.command.function=services",
-            "osgi.command.function=graph"
+            "osgi.command.function=graph",
+            "osgi.command.function=links"
         })
 public final class NetworkCommands {
 
@@ -61,6 +62,13 @@ public final class NetworkCommands {
             @Descriptor("print JSON") @Parameter(names = "--json", absentValue = "false", presentValue = "true")
                     boolean json) {
         print(View.GRAPH, network.graph(), json);
+    }
+
+    @Descriptor("the direct links: PEER ADDRESS DIRECTION STATE RTT IN OUT UP-SINCE")
+    public void links(
+            @Descriptor("print JSON") @Parameter(names = "--json", absentValue = "false", presentValue = "true")
+                    boolean json) {
+        print(View.LINKS, network.links(), json);
     }
 
     private void print(View view, Object value, boolean json) {

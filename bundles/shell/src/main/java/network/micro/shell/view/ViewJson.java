@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
 import java.lang.reflect.Type;
 import java.util.List;
+import network.micro.api.LinkInfo;
 import network.micro.api.Node;
 import network.micro.api.Peer;
 import network.micro.api.Route;
@@ -18,7 +19,8 @@ public final class ViewJson {
         NODES(new TypeToken<List<Node>>() {}.getType()),
         ROUTES(new TypeToken<List<Route>>() {}.getType()),
         SERVICES(new TypeToken<List<String>>() {}.getType()),
-        GRAPH(Peer.class);
+        GRAPH(Peer.class),
+        LINKS(new TypeToken<List<LinkInfo>>() {}.getType());
 
         private final Type type;
 
@@ -66,6 +68,7 @@ public final class ViewJson {
             case ROUTES -> Views.routes((List<Route>) value);
             case SERVICES -> Views.services((List<String>) value);
             case GRAPH -> Views.graph((Peer) value);
+            case LINKS -> Views.links((List<LinkInfo>) value);
         };
     }
 }

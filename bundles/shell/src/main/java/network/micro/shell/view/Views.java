@@ -1,6 +1,7 @@
 package network.micro.shell.view;
 
 import java.util.List;
+import network.micro.api.LinkInfo;
 import network.micro.api.Node;
 import network.micro.api.Peer;
 import network.micro.api.Route;
@@ -31,6 +32,27 @@ public final class Views {
                     route.link());
         }
         return table.toString();
+    }
+
+    /** {@code PEER ADDRESS DIRECTION STATE RTT IN OUT UP-SINCE}, one direct link a line. */
+    public static String links(List<LinkInfo> links) {
+        Table table = new Table("PEER", "ADDRESS", "DIRECTION", "STATE", "RTT", "IN", "OUT", "UP-SINCE");
+        for (LinkInfo link : links) {
+            table.row(
+                    link.peer(),
+                    link.address(),
+                    link.direction(),
+                    link.state(),
+                    rtt(link.rttMicros()),
+                    link.bytesIn(),
+                    link.bytesOut(),
+                    link.upSince());
+        }
+        return table.toString();
+    }
+
+    private static String rtt(long micros) {
+        return micros < 10_000 ? String.format(java.util.Locale.ROOT, "%.2fms", micros / 1000.0) : micros / 1000 + "ms";
     }
 
     /** Service names, one a line, in the order given. */
