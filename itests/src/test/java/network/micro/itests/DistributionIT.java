@@ -35,13 +35,22 @@ public class DistributionIT {
         nodeOutput = new StreamCollector(node.getErrorStream());
         new StreamCollector(node.getInputStream());
         long deadline = System.currentTimeMillis() + 10_000;
-        while (micro.run("network", "services", "--proxy-address=" + proxy).exit() != 0) {
+        while (!servesViews()) {
             if (System.currentTimeMillis() > deadline || !node.isAlive()) {
                 throw new AssertionError("the node did not serve its views: " + nodeOutput.soFar());
             }
-            Thread.sleep(50);
+            Thread.sleep(20);
         }
         startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private static boolean servesViews() {
+        try {
+            RunningNode.fetch("node", proxy, "/services");
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @AfterClass

@@ -132,6 +132,11 @@ final class RunningNode implements AutoCloseable {
     }
 
     private String get(String view) throws IOException {
+        return fetch(id, proxy, view);
+    }
+
+    /** Asks the node whose proxy listens on {@code proxy} for {@code view}, such as {@code /routes}. */
+    static String fetch(String id, String proxy, String view) throws IOException {
         int colon = proxy.lastIndexOf(':');
         try (Socket socket = new Socket()) {
             socket.connect(

@@ -46,6 +46,11 @@ record NodeSettings(Map<String, String> properties, HostPort address, HostPort p
                 throw new UsageException("unknown registry " + name.trim() + "; this build has: " + REGISTRIES);
             }
         }
+        properties.put(NodeProperties.REGISTRY, registry);
+        String registryAddress = flags.get("registry-address", "");
+        if (!registryAddress.isEmpty()) {
+            properties.put(NodeProperties.REGISTRY_ADDRESS, registryAddress);
+        }
         return new NodeSettings(properties, address, proxy, flags.isSet("console"));
     }
 

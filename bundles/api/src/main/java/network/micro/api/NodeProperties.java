@@ -32,6 +32,15 @@ public final class NodeProperties {
     /** The address of the proxy listener, {@code host:port}. */
     public static final String PROXY_ADDRESS = "micro.proxy.address";
 
+    /** Comma-separated names of the registries the node reads its local services from. */
+    public static final String REGISTRY = "micro.registry";
+
+    /**
+     * Where the registry is: a host and port for Consul or etcd, the services file for the static registry. Empty
+     * leaves each registry to its own configuration.
+     */
+    public static final String REGISTRY_ADDRESS = "micro.registry.address";
+
     /** The network a node joins when none is named. */
     public static final String DEFAULT_NETWORK = "go.micro";
 

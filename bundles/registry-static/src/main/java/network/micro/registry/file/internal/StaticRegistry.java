@@ -51,9 +51,12 @@ public final class StaticRegistry implements Registry {
     private Path file;
     private FileWatcher watcher;
 
+    private String fileFlag = "";
+
     @Activate
     void activate(BundleContext context, Config config) throws IOException {
         String folder = context.getProperty(NodeProperties.HOME);
+        fileFlag = NodeProperties.get(context::getProperty, NodeProperties.REGISTRY_ADDRESS, "");
         open(folder == null ? home : Path.of(folder), config);
     }
 
@@ -73,7 +76,10 @@ public final class StaticRegistry implements Registry {
 
     synchronized void open(Path home, Config config) throws IOException {
         this.home = home;
-        file = home.resolve(config.file()).toAbsolutePath().normalize();
+        // --registry-address names the file for a node started with the static registry; it wins over conf/.
+        file = home.resolve(fileFlag.isEmpty() ? config.file() : fileFlag)
+                .toAbsolutePath()
+                .normalize();
         watcher = new FileWatcher(file, this::reload);
         LOG.log(Level.INFO, "static registry: watching {0}", file);
         reload();
