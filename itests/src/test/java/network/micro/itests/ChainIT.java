@@ -99,7 +99,7 @@ public class ChainIT {
                 assertTrue(node.nodes().stream().noneMatch(n -> n.id().equals("E")));
             }
             assertEquals(List.of(), e.links());
-            assertEquals(List.of("intruder"), e.services());
+            assertEquals(List.of("go.micro.network", "intruder"), e.services());
         }
     }
 

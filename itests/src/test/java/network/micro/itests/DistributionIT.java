@@ -76,9 +76,10 @@ public class DistributionIT {
         Run nodes = query("nodes");
         Run graph = query("graph");
 
-        assertEquals("greeter\n", services.out());
-        assertTrue(routes.out(), routes.out().startsWith("SERVICE  ADDRESS         GATEWAY  ROUTER"));
-        assertTrue(routes.out(), routes.out().contains("greeter  127.0.0.1:9090  -        "));
+        assertEquals("go.micro.network\ngreeter\n", services.out());
+        assertTrue(
+                routes.out(), routes.out().matches("SERVICE +ADDRESS +GATEWAY +ROUTER +NETWORK +METRIC +LINK\n(?s).*"));
+        assertTrue(routes.out(), hasRow(routes.out(), "greeter +127\\.0\\.0\\.1:9090 +- +\\S+ +go\\.micro +1 +local"));
         assertTrue(nodes.out(), nodes.out().startsWith("ID"));
         assertEquals(2, nodes.out().split("\n").length);
         assertEquals(1, graph.out().split("\n").length);
@@ -92,17 +93,17 @@ public class DistributionIT {
         try {
             long written = System.nanoTime();
             writeServices(file, "greeter", "echo");
-            long askedAt = awaitServices("echo\ngreeter\n");
+            long askedAt = awaitServices("echo\ngo.micro.network\ngreeter\n");
             long millis = TimeUnit.NANOSECONDS.toMillis(askedAt - written);
             assertTrue("the edit was served " + millis + " ms after it was written", millis < 1_000);
             Run routes = query("routes");
-            assertTrue(routes.out(), routes.out().contains("echo     127.0.0.1:9101"));
+            assertTrue(routes.out(), hasRow(routes.out(), "echo +127\\.0\\.0\\.1:9101 .*"));
 
             writeServices(file, "echo");
-            awaitServices("echo\n");
+            awaitServices("echo\ngo.micro.network\n");
         } finally {
             Files.writeString(file, original);
-            awaitServices("greeter\n");
+            awaitServices("go.micro.network\ngreeter\n");
         }
     }
 
@@ -117,14 +118,14 @@ public class DistributionIT {
             String logged = Files.readString(log);
             assertTrue(logged, logged.contains(file.toString() + ": malformed JSON"));
             assertTrue(logged, logged.contains("line 2"));
-            assertEquals("greeter\n", query("services").out());
+            assertEquals("go.micro.network\ngreeter\n", query("services").out());
         } finally {
             Files.writeString(file, original);
         }
         writeServices(file, "fixed");
-        awaitServices("fixed\n");
+        awaitServices("fixed\ngo.micro.network\n");
         Files.writeString(file, original);
-        awaitServices("greeter\n");
+        awaitServices("go.micro.network\ngreeter\n");
     }
 
     @Test
@@ -188,6 +189,10 @@ public class DistributionIT {
         assertTrue(run.err(), run.err().startsWith("micro: no node answers at " + nowhere));
         assertEquals(run.err(), 1, run.err().split("\n").length);
         assertTrue(run.millis() + " ms", run.millis() < 2_000);
+    }
+
+    private static boolean hasRow(String table, String regex) {
+        return table.lines().anyMatch(line -> line.matches(regex));
     }
 
     private static Run query(String... args) throws Exception {

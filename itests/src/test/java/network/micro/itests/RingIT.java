@@ -32,7 +32,7 @@ public class RingIT {
             Await.until(
                     node.id + " knows both services",
                     15_000,
-                    () -> node.services().size() == 2);
+                    () -> node.services().size() == 3);
         }
     }
 

@@ -74,11 +74,13 @@ public class ThreeCloudsIT {
                 "--registry-address=" + servicesOfWest);
 
         Await.until(
-                "east learns echo", 20_000, () -> query(EAST, "services").out().equals("echo\ngreeter\n"));
+                "east learns echo",
+                20_000,
+                () -> query(EAST, "services").out().equals("echo\ngo.micro.network\ngreeter\n"));
         Await.until(
                 "west learns greeter",
                 5_000,
-                () -> query(WEST, "services").out().equals("echo\ngreeter\n"));
+                () -> query(WEST, "services").out().equals("echo\ngo.micro.network\ngreeter\n"));
         String routes = query(EAST, "routes").out();
         assertEquals(
                 routes,

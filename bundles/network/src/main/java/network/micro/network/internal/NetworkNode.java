@@ -25,6 +25,9 @@ import network.micro.api.Peer;
 import network.micro.api.Registration;
 import network.micro.api.Route;
 import network.micro.api.Router;
+import network.micro.relay.RelayRequest;
+import network.micro.relay.RelayStream;
+import network.micro.relay.ServiceConnector;
 import network.micro.tunnel.Link;
 import network.micro.tunnel.LinkListener;
 import network.micro.tunnel.Tunnel;
@@ -45,9 +48,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * <p>Link events arrive on Netty's event loops and are handed to one thread of the node's own, so that the routes,
  * the graph and what was sent to each peer change in one order, without locks.
  */
-@Component(service = Network.class, configurationPid = NetworkNode.PID)
+@Component(
+        service = {Network.class, ServiceConnector.class},
+        configurationPid = NetworkNode.PID)
 @Designate(ocd = NetworkNode.Config.class)
-public final class NetworkNode implements Network, LinkListener {
+public final class NetworkNode implements Network, ServiceConnector, LinkListener {
 
     static final String PID = "network.micro.network";
 
@@ -96,6 +101,7 @@ public final class NetworkNode implements Network, LinkListener {
     private final Map<String, Link> links = new ConcurrentHashMap<>();
     private final RouteAdvertiser advertiser = new RouteAdvertiser();
     private final PeerGraph graph;
+    private final Relay relay;
     private final long advertDelayMillis;
     private volatile Peer currentGraph;
     private Peer lastReport;
@@ -118,6 +124,7 @@ public final class NetworkNode implements Network, LinkListener {
         this.advertDelayMillis = advertDelayMillis;
         this.graph = new PeerGraph(node);
         this.currentGraph = new Peer(node, List.of());
+        this.relay = new Relay(node.id(), router, links::get, this::nodeIdOf);
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "micro-network-" + node.id());
             thread.setDaemon(true);
@@ -236,9 +243,23 @@ public final class NetworkNode implements Network, LinkListener {
             Link link,
             io.netty.handler.codec.http2.Http2StreamChannel stream,
             io.netty.handler.codec.http2.Http2Headers headers) {
-        // Relaying streams across nodes comes with the proxy; until then a stream is refused.
-        LOG.log(Level.DEBUG, "node {0}: refused a stream from peer {1}", node.id(), link.peerId());
-        stream.close();
+        relay.accept(link, stream, headers);
+    }
+
+    @Override
+    public io.netty.util.concurrent.Future<RelayStream> connect(
+            RelayRequest request, io.netty.channel.EventLoop loop, io.netty.channel.ChannelHandler handler) {
+        return relay.connect(request, loop, handler);
+    }
+
+    /** The id of the node named by id or address, as far as the graph tells; the name itself otherwise. */
+    private String nodeIdOf(String idOrAddress) {
+        for (Node known : nodes()) {
+            if (known.id().equals(idOrAddress) || known.address().equals(idOrAddress)) {
+                return known.id();
+            }
+        }
+        return idOrAddress;
     }
 
     // On the node's thread from here on.
