@@ -1,9 +1,10 @@
-package network.micro.proxy.internal;
+package network.micro.proxy.http1;
 
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
+import network.micro.proxy.codec.IngressContext;
 
 /**
  * The service a request names, and the path to ask it for. Read once, at the ingress, from either form an HTTP/1.1
@@ -11,7 +12,7 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>a forward-proxy request, {@code GET http://greeter/hello}: the host is the service;
- *   <li>an origin-form request with a {@value #SERVICE_HEADER} header: the header is the service.
+ *   <li>an origin-form request with a {@value IngressContext#SERVICE_HEADER} header: the header is the service.
  * </ul>
  *
  * @param service the service name
@@ -19,12 +20,10 @@ import java.util.Optional;
  */
 record ServiceTarget(String service, String path) {
 
-    static final String SERVICE_HEADER = "Micro-Service";
-
     /** The target of {@code request}, or empty when it names no service. */
     static Optional<ServiceTarget> of(HttpRequest request) {
         String uri = request.uri();
-        String header = request.headers().get(SERVICE_HEADER);
+        String header = request.headers().get(IngressContext.SERVICE_HEADER);
         if (header != null && !header.isBlank()) {
             return Optional.of(new ServiceTarget(header.trim(), originPath(uri)));
         }
