@@ -24,11 +24,22 @@ final class Distribution {
         return Path.of(System.getProperty("micro.dist.zip")).toAbsolutePath().normalize();
     }
 
-    /** Every bundle the distribution starts, that is every jar directly in {@code bundle/}. */
+    /**
+     * Every bundle a node of the distribution starts by default: every jar directly in {@code bundle/}, and the
+     * default registry adapter from {@code bundle/registry/}.
+     */
     static List<Path> bundles() throws IOException {
         try (Stream<Path> jars = Files.list(folder().resolve("bundle"))) {
-            return jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+            List<Path> bundles = new java.util.ArrayList<>(
+                    jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList());
+            bundles.add(registry("static"));
+            return bundles;
         }
+    }
+
+    /** The bundle of the registry adapter {@code name}, such as {@code mdns}. */
+    static Path registry(String name) {
+        return folder().resolve("bundle/registry/network.micro.registry." + name + ".jar");
     }
 
     /** A port nothing listens on right now. */

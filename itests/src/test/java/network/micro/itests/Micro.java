@@ -67,11 +67,17 @@ final class Micro {
 
     /** Starts {@code bin/micro args} and returns at once. */
     Process start(String... args) throws IOException {
+        return start(java.util.Map.of(), args);
+    }
+
+    /** Starts {@code bin/micro args} with more environment variables, such as {@code MICRO_JAVA_OPTS}. */
+    Process start(java.util.Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/micro").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("MICRO_"));
+        builder.environment().putAll(environment);
         return builder.start();
     }
 

@@ -27,8 +27,9 @@ public final class Micro {
               --network=NAME             network name (MICRO_NETWORK, default go.micro)
               --advertise=HOST:PORT      the address peers should dial (MICRO_NETWORK_ADVERTISE)
               --proxy-address=HOST:PORT  proxy listener (MICRO_PROXY_ADDRESS, default 127.0.0.1:8081)
-              --registry=NAME            registry: static (MICRO_REGISTRY, default static)
-              --registry-address=ADDR    registry address (MICRO_REGISTRY_ADDRESS)
+              --registry=NAME,...        registries: static, mdns, consul, etcd (MICRO_REGISTRY, default static)
+              --registry-address=ADDR    the one registry's address, or the static services file
+                                         (MICRO_REGISTRY_ADDRESS)
               --id=ID                    node id (MICRO_NETWORK_ID, default a fresh UUID)
               --console                  open the Gogo shell prompt
             """;

@@ -59,6 +59,11 @@ final class NodeLauncher {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "micro-shutdown"));
         framework.start();
         installBundles(framework.getBundleContext(), home.resolve("bundle"));
+        installBundles(
+                framework.getBundleContext(),
+                settings.registries().stream()
+                        .map(name -> home.resolve("bundle/registry/network.micro.registry." + name + ".jar"))
+                        .toList());
         if (settings.console()) {
             installBundles(framework.getBundleContext(), home.resolve("bundle/console"));
         }
@@ -119,13 +124,19 @@ final class NodeLauncher {
     }
 
     private static void installBundles(BundleContext context, Path folder) throws IOException, BundleException {
-        List<Bundle> installed = new ArrayList<>();
         try (Stream<Path> jars = Files.list(folder)) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar"))
-                    .sorted(Comparator.naturalOrder())
-                    .toList()) {
-                installed.add(context.installBundle(jar.toUri().toString()));
-            }
+            installBundles(
+                    context,
+                    jars.filter(p -> p.toString().endsWith(".jar"))
+                            .sorted(Comparator.naturalOrder())
+                            .toList());
+        }
+    }
+
+    private static void installBundles(BundleContext context, List<Path> jars) throws BundleException {
+        List<Bundle> installed = new ArrayList<>();
+        for (Path jar : jars) {
+            installed.add(context.installBundle(jar.toUri().toString()));
         }
         for (Bundle bundle : installed) {
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {

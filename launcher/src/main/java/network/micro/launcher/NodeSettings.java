@@ -1,6 +1,8 @@
 package network.micro.launcher;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import network.micro.api.HostPort;
@@ -12,12 +14,18 @@ import network.micro.api.NodeProperties;
  * @param properties the framework properties of {@link NodeProperties}
  * @param address the link address
  * @param proxyAddress the proxy address
+ * @param registries the registry adapters to start, by name
  * @param console whether to open the Gogo prompt
  */
-record NodeSettings(Map<String, String> properties, HostPort address, HostPort proxyAddress, boolean console) {
+record NodeSettings(
+        Map<String, String> properties,
+        HostPort address,
+        HostPort proxyAddress,
+        List<String> registries,
+        boolean console) {
 
-    /** The registries this build ships. */
-    static final String REGISTRIES = "static";
+    /** The registries this build ships, each a bundle {@code bundle/registry/network.micro.registry.NAME.jar}. */
+    static final List<String> REGISTRIES = List.of("static", "mdns", "consul", "etcd");
 
     static NodeSettings of(Flags flags) throws UsageException {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -41,17 +49,25 @@ record NodeSettings(Map<String, String> properties, HostPort address, HostPort p
         }
         properties.put(NodeProperties.NODES, nodes);
         String registry = flags.get("registry", "static");
+        List<String> registries = new ArrayList<>();
         for (String name : registry.split(",")) {
             if (!REGISTRIES.contains(name.trim())) {
-                throw new UsageException("unknown registry " + name.trim() + "; this build has: " + REGISTRIES);
+                throw new UsageException(
+                        "unknown registry " + name.trim() + "; this build has: " + String.join(", ", REGISTRIES));
+            }
+            if (!registries.contains(name.trim())) {
+                registries.add(name.trim());
             }
         }
         properties.put(NodeProperties.REGISTRY, registry);
         String registryAddress = flags.get("registry-address", "");
         if (!registryAddress.isEmpty()) {
+            if (registries.size() != 1) {
+                throw new UsageException("--registry-address needs exactly one --registry; configure several in conf/");
+            }
             properties.put(NodeProperties.REGISTRY_ADDRESS, registryAddress);
         }
-        return new NodeSettings(properties, address, proxy, flags.isSet("console"));
+        return new NodeSettings(properties, address, proxy, List.copyOf(registries), flags.isSet("console"));
     }
 
     private static HostPort address(Flags flags, String flag, String fallback) throws UsageException {

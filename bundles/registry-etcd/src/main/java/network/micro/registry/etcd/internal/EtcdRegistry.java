@@ -1,0 +1,171 @@
+package network.micro.registry.etcd.internal;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import network.micro.api.NodeProperties;
+import network.micro.api.Registration;
+import network.micro.api.Registry;
+import network.micro.api.Service;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Local services from etcd v3, in the key layout go-micro's etcd registry writes. A change in etcd is seen through
+ * a watch at once; losing etcd keeps the services last read for a grace period. Services named in the
+ * configuration are registered under a lease that is kept alive, so they vanish soon after this node does.
+ */
+@Component(service = Registry.class, configurationPid = EtcdRegistry.PID)
+@Designate(ocd = EtcdRegistry.Config.class)
+public final class EtcdRegistry implements Registry {
+
+    static final String PID = "network.micro.registry.etcd";
+
+    @ObjectClassDefinition(
+            name = "micro network etcd registry",
+            description = "Reads the node's local services from etcd v3 (go-micro's key layout) and can register"
+                    + " services there under a lease it keeps alive.")
+    public @interface Config {
+
+        @AttributeDefinition(
+                description = "etcd endpoints, host:port or http(s)://host:port, comma separated; a failed call"
+                        + " moves on to the next.")
+        String[] addresses() default {"127.0.0.1:2379"};
+
+        @AttributeDefinition(
+                description = "Key prefix the services live under. go-micro writes one key per service node:"
+                        + " <prefix><service>/<node id>.")
+        String prefix() default "/micro/registry/";
+
+        @AttributeDefinition(
+                description = "Services this node registers in etcd, as name=host:port, comma separated. Empty"
+                        + " registers nothing.")
+        String[] register() default {};
+
+        @AttributeDefinition(
+                description = "Lifetime in seconds of the lease the registered services hold (at least 2). It is"
+                        + " renewed every third of it, so the services of a node that dies vanish this long after.")
+        int leaseTtl() default 30;
+
+        @AttributeDefinition(
+                description = "Seconds the services last read stay in force once etcd cannot be reached; after"
+                        + " that they are dropped until etcd is back.")
+        int gracePeriod() default 60;
+
+        @AttributeDefinition(description = "Longest wait in seconds between two attempts to reach a lost etcd.")
+        int reconnectMax() default 30;
+    }
+
+    private static final Logger LOG = System.getLogger(EtcdRegistry.class.getName());
+
+    private final List<Consumer<List<Service>>> listeners = new CopyOnWriteArrayList<>();
+    private final Object publishing = new Object();
+    private volatile List<Service> services = List.of();
+    private EtcdSync sync;
+
+    /** {@code --registry-address}, when the node was given one, wins over the configured addresses. */
+    private static String[] addresses(BundleContext context, Config config) {
+        String flag = NodeProperties.get(context::getProperty, NodeProperties.REGISTRY_ADDRESS, "");
+        return flag.isEmpty() ? config.addresses() : new String[] {flag};
+    }
+
+    @Activate
+    void activate(BundleContext context, Config config) {
+        String node = NodeProperties.get(
+                context::getProperty, NodeProperties.ID, UUID.randomUUID().toString());
+        open(settings(addresses(context, config), config, node));
+    }
+
+    static EtcdSettings settings(Config config, String nodeId) {
+        return settings(config.addresses(), config, nodeId);
+    }
+
+    private static EtcdSettings settings(String[] addresses, Config config, String nodeId) {
+        return new EtcdSettings(
+                Arrays.stream(addresses)
+                        .flatMap(entry -> Arrays.stream(entry.split(",")))
+                        .filter(address -> !address.isBlank())
+                        .toList(),
+                config.prefix(),
+                LocalService.parse(config.register()),
+                nodeId,
+                Duration.ofSeconds(config.leaseTtl()),
+                Duration.ofSeconds(config.gracePeriod()),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(Math.max(1, config.reconnectMax())));
+    }
+
+    synchronized void open(EtcdSettings settings) {
+        LOG.log(
+                Level.INFO,
+                "etcd registry: reading {0} from {1}; registering {2} services",
+                settings.prefix(),
+                settings.addresses(),
+                settings.register().size());
+        sync = new EtcdSync(settings, this::publish);
+        sync.start();
+    }
+
+    @Deactivate
+    synchronized void close() {
+        if (sync != null) {
+            sync.close();
+            sync = null;
+        }
+    }
+
+    /** For tests: stops as a crashed node would, leaving its lease to expire. */
+    synchronized void abandon() {
+        if (sync != null) {
+            sync.abandon();
+            sync = null;
+        }
+    }
+
+    /** Hands a changed list to every listener; one lock, apart from the lifecycle's, keeps calls in order. */
+    private void publish(List<Service> next) {
+        synchronized (publishing) {
+            if (next.equals(services)) {
+                return;
+            }
+            services = next;
+            LOG.log(Level.INFO, "etcd registry: {0} services: {1}", next.size(), names(next));
+            for (Consumer<List<Service>> listener : listeners) {
+                listener.accept(next);
+            }
+        }
+    }
+
+    private static String names(List<Service> services) {
+        return String.join(", ", services.stream().map(Service::name).toList());
+    }
+
+    @Override
+    public String name() {
+        return "etcd";
+    }
+
+    @Override
+    public List<Service> services() {
+        return services;
+    }
+
+    @Override
+    public Registration watch(Consumer<List<Service>> listener) {
+        synchronized (publishing) {
+            listeners.add(listener);
+            listener.accept(services);
+        }
+        return () -> listeners.remove(listener);
+    }
+}

@@ -1,0 +1,63 @@
+package network.micro.registry.etcd.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A service this node registers in the registry, as an operator writes it in the configuration:
+ * {@code name=host:port}.
+ *
+ * @param name the service name
+ * @param address {@code host:port} of the instance
+ */
+record LocalService(String name, String address) {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+
+    /**
+     * Parses the configured entries; each entry may itself hold several, comma separated.
+     *
+     * @throws IllegalArgumentException naming the entry that is not {@code name=host:port}
+     */
+    static List<LocalService> parse(String[] entries) {
+        List<LocalService> services = new ArrayList<>();
+        for (String entry : entries == null ? new String[0] : entries) {
+            for (String part : entry.split(",")) {
+                if (!part.isBlank()) {
+                    services.add(parseOne(part.trim()));
+                }
+            }
+        }
+        return services;
+    }
+
+    private static LocalService parseOne(String entry) {
+        int equals = entry.indexOf('=');
+        if (equals < 0) {
+            throw new IllegalArgumentException("service to register \"" + entry + "\" is not name=host:port");
+        }
+        String name = entry.substring(0, equals).trim();
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("service to register \"" + entry + "\": \"" + name
+                    + "\" is not a service name (letters, digits, '.', '_', '-')");
+        }
+        String address = entry.substring(equals + 1).trim();
+        String problem = Addresses.problem(address);
+        if (problem != null) {
+            throw new IllegalArgumentException("service to register \"" + entry + "\": " + problem);
+        }
+        return new LocalService(name, address);
+    }
+
+    /** The port of {@link #address}. */
+    int port() {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    /** The host of {@link #address}, without IPv6 brackets. */
+    String host() {
+        String host = address.substring(0, address.lastIndexOf(':'));
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+}
