@@ -5,17 +5,9 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import network.micro.api.LinkInfo;
 import network.micro.api.Network;
@@ -43,10 +35,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * The node: its links to peers, the routes and graphs they exchange, and its views of the network.
- *
- * <p>Link events arrive on Netty's event loops and are handed to one thread of the node's own, so that the routes,
- * the graph and what was sent to each peer change in one order, without locks.
+ * The node: its links to peers, the routes and graphs it exchanges over them ({@link PeerExchange}), the streams it
+ * relays ({@link Relay}), and its views of the network.
  */
 @Component(
         service = {Network.class, ServiceConnector.class},
@@ -97,15 +87,8 @@ public final class NetworkNode implements Network, ServiceConnector, LinkListene
 
     private final Node node;
     private final Router router;
-    private final ScheduledExecutorService executor;
-    private final Map<String, Link> links = new ConcurrentHashMap<>();
-    private final RouteAdvertiser advertiser = new RouteAdvertiser();
-    private final PeerGraph graph;
+    private final PeerExchange exchange;
     private final Relay relay;
-    private final long advertDelayMillis;
-    private volatile Peer currentGraph;
-    private Peer lastReport;
-    private boolean advertPending;
     private Registration routeWatch;
     private Tunnel tunnel;
 
@@ -121,20 +104,13 @@ public final class NetworkNode implements Network, ServiceConnector, LinkListene
     NetworkNode(Node node, Router router, long advertDelayMillis) {
         this.node = node;
         this.router = router;
-        this.advertDelayMillis = advertDelayMillis;
-        this.graph = new PeerGraph(node);
-        this.currentGraph = new Peer(node, List.of());
-        this.relay = new Relay(node.id(), router, links::get, this::nodeIdOf);
-        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "micro-network-" + node.id());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.exchange = new PeerExchange(node, router, advertDelayMillis);
+        this.relay = new Relay(node.id(), router, exchange::link, this::nodeIdOf);
     }
 
     /** Starts the tunnel and the exchange of routes; package-private for tests that wire nodes by hand. */
     void start(TunnelFactory tunnels, TunnelOptions options, long syncIntervalMillis) {
-        routeWatch = router.watch(event -> executor.execute(this::scheduleAdvert));
+        routeWatch = router.watch(event -> exchange.routesChanged());
         try {
             tunnel = tunnels.start(options, this);
         } catch (UncheckedIOException | IllegalArgumentException e) {
@@ -147,7 +123,7 @@ public final class NetworkNode implements Network, ServiceConnector, LinkListene
                     e.getMessage());
             throw e;
         }
-        executor.scheduleWithFixedDelay(this::syncAll, syncIntervalMillis, syncIntervalMillis, TimeUnit.MILLISECONDS);
+        exchange.syncEvery(syncIntervalMillis);
         LOG.log(
                 Level.INFO,
                 "node {0}: started on network {1}, links on {2}, seeds {3}",
@@ -197,45 +173,25 @@ public final class NetworkNode implements Network, ServiceConnector, LinkListene
         if (tunnel != null) {
             tunnel.close();
         }
-        executor.shutdownNow();
+        exchange.close();
         LOG.log(Level.INFO, "node {0}: stopped", node.id());
     }
 
-    // Link events: on event loops; hand everything to the node's thread.
+    // Link events: on event loops; the exchange hands them to its own thread.
 
     @Override
     public void linkUp(Link link) {
-        executor.execute(() -> {
-            links.put(link.peerId(), link);
-            LOG.log(
-                    Level.INFO,
-                    "node {0}: link up with peer {1} at {2} ({3})",
-                    node.id(),
-                    link.peerId(),
-                    link.remoteAddress(),
-                    link.direction());
-            sync(link);
-            graphChanged();
-        });
+        exchange.linkUp(link);
     }
 
     @Override
     public void linkDown(Link link, String reason) {
-        executor.execute(() -> {
-            if (!links.remove(link.peerId(), link)) {
-                return;
-            }
-            LOG.log(Level.INFO, "node {0}: link down with peer {1}: {2}", node.id(), link.peerId(), reason);
-            advertiser.forget(link.peerId());
-            graph.forget(link.peerId());
-            router.forget(link.peerId());
-            graphChanged();
-        });
+        exchange.linkDown(link, reason);
     }
 
     @Override
     public void control(Link link, String json) {
-        executor.execute(() -> receive(link, json));
+        exchange.control(link, json);
     }
 
     @Override
@@ -262,119 +218,6 @@ public final class NetworkNode implements Network, ServiceConnector, LinkListene
         return idOrAddress;
     }
 
-    // On the node's thread from here on.
-
-    private void receive(Link link, String json) {
-        if (links.get(link.peerId()) != link) {
-            return;
-        }
-        ControlMessage message;
-        try {
-            message = ControlMessage.parse(json);
-        } catch (IllegalArgumentException e) {
-            LOG.log(
-                    Level.WARNING,
-                    "node {0}: ignored a control message from peer {1}: {2}",
-                    node.id(),
-                    link.peerId(),
-                    e.getMessage());
-            return;
-        }
-        long cost = LinkCost.of(link.rtt());
-        try {
-            switch (message.type()) {
-                case ControlMessage.SYNC -> {
-                    router.learn(link.peerId(), cost, message.routes());
-                    reportGraph(link, message.graph());
-                }
-                case ControlMessage.ADVERT -> router.update(link.peerId(), cost, message.events());
-                default -> reportGraph(link, message.graph());
-            }
-        } catch (RuntimeException e) {
-            LOG.log(
-                    Level.WARNING,
-                    "node {0}: ignored a {1} message from peer {2}: {3}",
-                    node.id(),
-                    message.type(),
-                    link.peerId(),
-                    e.getMessage());
-        }
-    }
-
-    private void reportGraph(Link link, Peer report) {
-        graph.report(link.peerId(), report);
-        graphChanged();
-    }
-
-    private void scheduleAdvert() {
-        if (!advertPending) {
-            advertPending = true;
-            executor.schedule(this::advertChanges, advertDelayMillis, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void advertChanges() {
-        advertPending = false;
-        List<Route> advertised = router.advertised();
-        for (Link link : links.values()) {
-            List<network.micro.api.RouteEvent> events = advertiser.changes(link.peerId(), advertised);
-            if (!events.isEmpty()) {
-                send(link, ControlMessage.advert(events));
-            }
-        }
-    }
-
-    private void syncAll() {
-        links.values().forEach(this::sync);
-    }
-
-    private void sync(Link link) {
-        List<Route> routes = advertiser.full(link.peerId(), router.advertised());
-        send(link, ControlMessage.sync(routes, lastReport != null ? lastReport : graph.report(linkedNodes())));
-    }
-
-    /** Recomputes the graph, and tells the peers when what they see of it changed; depth bounds the ripple. */
-    private void graphChanged() {
-        currentGraph = graph.graph(linkedNodes(), MAX_HOPS);
-        Peer report = graph.report(linkedNodes());
-        if (!report.equals(lastReport)) {
-            lastReport = report;
-            links.values().forEach(link -> send(link, ControlMessage.graph(report)));
-        }
-    }
-
-    private void send(Link link, ControlMessage message) {
-        try {
-            link.send(message.toJson()).addListener(future -> {
-                if (!future.isSuccess()) {
-                    LOG.log(
-                            Level.DEBUG,
-                            "node {0}: {1} to peer {2} not sent: {3}",
-                            node.id(),
-                            message.type(),
-                            link.peerId(),
-                            future.cause());
-                }
-            });
-        } catch (IllegalArgumentException e) {
-            LOG.log(
-                    Level.WARNING,
-                    "node {0}: {1} for peer {2} not sent: {3}",
-                    node.id(),
-                    message.type(),
-                    link.peerId(),
-                    e.getMessage());
-        }
-    }
-
-    private Map<String, Node> linkedNodes() {
-        Map<String, Node> linked = new TreeMap<>();
-        links.values()
-                .forEach(
-                        link -> linked.put(link.peerId(), new Node(link.peerId(), link.peerAddress(), node.network())));
-        return linked;
-    }
-
     // Views: any thread.
 
     @Override
@@ -384,7 +227,7 @@ public final class NetworkNode implements Network, ServiceConnector, LinkListene
 
     @Override
     public List<Node> nodes() {
-        return PeerGraph.nodes(currentGraph);
+        return PeerGraph.nodes(exchange.graph());
     }
 
     @Override
@@ -401,25 +244,11 @@ public final class NetworkNode implements Network, ServiceConnector, LinkListene
 
     @Override
     public Peer graph() {
-        return currentGraph;
+        return exchange.graph();
     }
 
     @Override
     public List<LinkInfo> links() {
-        List<LinkInfo> views = new ArrayList<>();
-        for (Link link : links.values()) {
-            views.add(new LinkInfo(
-                    link.peerId(),
-                    link.peerAddress(),
-                    String.valueOf(link.remoteAddress()),
-                    link.direction().name().toLowerCase(java.util.Locale.ROOT),
-                    link.state().name().toLowerCase(java.util.Locale.ROOT),
-                    link.rtt().toNanos() / 1000,
-                    link.bytesIn(),
-                    link.bytesOut(),
-                    String.valueOf(link.upSince())));
-        }
-        views.sort(Comparator.comparing(LinkInfo::peer));
-        return views;
+        return exchange.links();
     }
 }
