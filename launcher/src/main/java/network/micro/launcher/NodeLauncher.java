@@ -179,6 +179,8 @@ final class NodeLauncher {
             }
         } catch (BundleException | InterruptedException e) {
             Logger.getLogger("network.micro").log(Level.WARNING, "stopping the framework", e);
+        } finally {
+            NodeLogManager.closeHandlers();
         }
     }
 }
