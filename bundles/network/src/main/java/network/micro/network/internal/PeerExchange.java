@@ -62,7 +62,7 @@ final class PeerExchange implements AutoCloseable {
     }
 
     void linkUp(Link link) {
-        executor.execute(() -> {
+        run(() -> {
             links.put(link.peerId(), link);
             LOG.log(
                     Level.INFO,
@@ -77,7 +77,7 @@ final class PeerExchange implements AutoCloseable {
     }
 
     void linkDown(Link link, String reason) {
-        executor.execute(() -> {
+        run(() -> {
             if (!links.remove(link.peerId(), link)) {
                 return;
             }
@@ -90,12 +90,12 @@ final class PeerExchange implements AutoCloseable {
     }
 
     void control(Link link, String json) {
-        executor.execute(() -> receive(link, json));
+        run(() -> receive(link, json));
     }
 
     /** The routing table changed: advertise the difference once the changes of the next few milliseconds are in. */
     void routesChanged() {
-        executor.execute(() -> {
+        run(() -> {
             if (!advertPending) {
                 advertPending = true;
                 executor.schedule(this::advertChanges, advertDelayMillis, TimeUnit.MILLISECONDS);
@@ -133,6 +133,15 @@ final class PeerExchange implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+    }
+
+    /** Hands {@code task} to the exchange's thread; once closed, events still arriving are of no use and dropped. */
+    private void run(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "node {0}: exchange closed, event dropped", node.id());
+        }
     }
 
     // On the exchange's thread from here on.
