@@ -1,16 +1,16 @@
 package network.micro.itests;
 
 /** Waits, bounded in time, for a condition of a running system. */
-final class Await {
+public final class Await {
 
-    interface Condition {
+    public interface Condition {
         boolean holds() throws Exception;
     }
 
     private Await() {}
 
     /** Polls {@code condition} every 20 ms; returns the milliseconds it took, or fails after {@code timeoutMillis}. */
-    static long until(String what, long timeoutMillis, Condition condition) throws Exception {
+    public static long until(String what, long timeoutMillis, Condition condition) throws Exception {
         long start = System.nanoTime();
         long deadline = start + timeoutMillis * 1_000_000;
         while (!condition.holds()) {

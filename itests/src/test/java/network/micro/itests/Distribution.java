@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Where the built distribution is, and small helpers the tests share. */
-final class Distribution {
+public final class Distribution {
 
     private Distribution() {}
 
     /** The unpacked distribution the build made. */
-    static Path folder() {
+    public static Path folder() {
         return Path.of(System.getProperty("micro.dist.dir", "../distribution/target/micro-network"))
                 .toAbsolutePath()
                 .normalize();
     }
 
     /** The zip users download. */
-    static Path zip() {
+    public static Path zip() {
         return Path.of(System.getProperty("micro.dist.zip")).toAbsolutePath().normalize();
     }
 
@@ -28,7 +28,7 @@ final class Distribution {
      * Every bundle a node of the distribution starts by default: every jar directly in {@code bundle/}, and the
      * default registry adapter from {@code bundle/registry/}.
      */
-    static List<Path> bundles() throws IOException {
+    public static List<Path> bundles() throws IOException {
         try (Stream<Path> jars = Files.list(folder().resolve("bundle"))) {
             List<Path> bundles = new java.util.ArrayList<>(
                     jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList());
@@ -38,12 +38,12 @@ final class Distribution {
     }
 
     /** The bundle of the registry adapter {@code name}, such as {@code mdns}. */
-    static Path registry(String name) {
+    public static Path registry(String name) {
         return folder().resolve("bundle/registry/network.micro.registry." + name + ".jar");
     }
 
     /** A port nothing listens on right now. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

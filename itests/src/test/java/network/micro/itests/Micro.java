@@ -13,10 +13,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /** The distribution unzipped into a folder of its own, and {@code bin/micro} run as a user would. */
-final class Micro {
+public final class Micro {
 
     /** What one run of {@code bin/micro} did. */
-    record Run(int exit, String out, String err, long millis) {}
+    public record Run(int exit, String out, String err, long millis) {}
 
     private final Path home;
 
@@ -25,7 +25,7 @@ final class Micro {
     }
 
     /** Unzips the distribution into a fresh temporary folder. */
-    static Micro unzip() throws IOException {
+    public static Micro unzip() throws IOException {
         Path target = Files.createTempDirectory("micro-dist-");
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(Distribution.zip()))) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
@@ -46,12 +46,12 @@ final class Micro {
         return new Micro(home);
     }
 
-    Path home() {
+    public Path home() {
         return home;
     }
 
     /** Runs {@code bin/micro args} to its end, at most 30 s. */
-    Run run(String... args) throws IOException, InterruptedException {
+    public Run run(String... args) throws IOException, InterruptedException {
         long start = System.nanoTime();
         Process process = start(args);
         process.getOutputStream().close();
@@ -66,12 +66,12 @@ final class Micro {
     }
 
     /** Starts {@code bin/micro args} and returns at once. */
-    Process start(String... args) throws IOException {
+    public Process start(String... args) throws IOException {
         return start(java.util.Map.of(), args);
     }
 
     /** Starts {@code bin/micro args} with more environment variables, such as {@code MICRO_JAVA_OPTS}. */
-    Process start(java.util.Map<String, String> environment, String... args) throws IOException {
+    public Process start(java.util.Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/micro").toString());
         command.addAll(List.of(args));

@@ -21,13 +21,13 @@ import network.micro.api.Route;
 import network.micro.itests.Micro.StreamCollector;
 
 /** A node started from its own copy of the distribution, on free loopback ports, asked over HTTP for its views. */
-final class RunningNode implements AutoCloseable {
+public final class RunningNode implements AutoCloseable {
 
     private static final Gson GSON = new Gson();
 
-    final String id;
-    final String address;
-    final String proxy;
+    public final String id;
+    public final String address;
+    public final String proxy;
     private final Micro micro;
     private final Process process;
     private final StreamCollector log;
@@ -47,23 +47,35 @@ final class RunningNode implements AutoCloseable {
      *
      * @param flags more flags of {@code micro network}, such as {@code --nodes=...}
      */
-    static RunningNode start(String id, List<String> services, String... flags) throws Exception {
+    public static RunningNode start(String id, List<String> services, String... flags) throws Exception {
         return startAt(id, "127.0.0.1:" + Distribution.freePort(), services, flags);
     }
 
     /** Like {@link #start}, with the link address chosen by the caller, so that others can name it first. */
-    static RunningNode startAt(String id, String address, List<String> services, String... flags) throws Exception {
+    public static RunningNode startAt(String id, String address, List<String> services, String... flags)
+            throws Exception {
+        return startAt(id, address, java.util.Map.of(), services, flags);
+    }
+
+    /** Like {@link #startAt}, with more environment variables for the node, such as {@code MICRO_JAVA_OPTS}. */
+    public static RunningNode startAt(
+            String id,
+            String address,
+            java.util.Map<String, String> environment,
+            List<String> services,
+            String... flags)
+            throws Exception {
         Micro micro = Micro.unzip();
         writeServices(micro.home().resolve("conf/services.json"), id, services);
         String proxy = "127.0.0.1:" + Distribution.freePort();
         List<String> args =
                 new ArrayList<>(List.of("network", "--id=" + id, "--address=" + address, "--proxy-address=" + proxy));
         args.addAll(List.of(flags));
-        return new RunningNode(id, address, proxy, micro, micro.start(args.toArray(String[]::new)));
+        return new RunningNode(id, address, proxy, micro, micro.start(environment, args.toArray(String[]::new)));
     }
 
     /** Waits until the node serves its views. */
-    RunningNode awaitUp() throws Exception {
+    public RunningNode awaitUp() throws Exception {
         Await.until(id + " serves its views", 15_000, () -> {
             if (!process.isAlive()) {
                 throw new AssertionError(id + " exited: " + log.soFar());
@@ -78,49 +90,59 @@ final class RunningNode implements AutoCloseable {
         return this;
     }
 
-    void setServices(List<String> services) throws IOException {
+    public void setServices(List<String> services) throws IOException {
         Path file = micro.home().resolve("conf/services.json");
         writeServices(file, id, services);
     }
 
-    List<Route> routes() throws IOException {
+    public List<Route> routes() throws IOException {
         return GSON.fromJson(get("/routes"), new TypeToken<List<Route>>() {}.getType());
     }
 
-    List<String> services() throws IOException {
+    public List<String> services() throws IOException {
         return GSON.fromJson(get("/services"), new TypeToken<List<String>>() {}.getType());
     }
 
-    List<Node> nodes() throws IOException {
+    public List<Node> nodes() throws IOException {
         return GSON.fromJson(get("/nodes"), new TypeToken<List<Node>>() {}.getType());
     }
 
-    Peer graph() throws IOException {
+    public Peer graph() throws IOException {
         return GSON.fromJson(get("/graph"), Peer.class);
     }
 
-    List<LinkInfo> links() throws IOException {
+    public List<LinkInfo> links() throws IOException {
         return GSON.fromJson(get("/links"), new TypeToken<List<LinkInfo>>() {}.getType());
     }
 
     /** The routes to {@code service} held now. */
-    List<Route> routesTo(String service) throws IOException {
+    public List<Route> routesTo(String service) throws IOException {
         return routes().stream().filter(r -> r.service().equals(service)).toList();
     }
 
     /** Everything the node logged so far. */
-    String log() {
+    public String log() {
         return log.soFar();
     }
 
-    Micro micro() {
+    public Micro micro() {
         return micro;
     }
 
     /** Kills the node at once, as a crash would: SIGKILL. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** The id of the node's process: the JVM's, as {@code bin/micro} execs it. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Whether the node's process still runs. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override
@@ -136,7 +158,7 @@ final class RunningNode implements AutoCloseable {
     }
 
     /** Asks the node whose proxy listens on {@code proxy} for {@code view}, such as {@code /routes}. */
-    static String fetch(String id, String proxy, String view) throws IOException {
+    public static String fetch(String id, String proxy, String view) throws IOException {
         int colon = proxy.lastIndexOf(':');
         try (Socket socket = new Socket()) {
             socket.connect(
@@ -163,7 +185,7 @@ final class RunningNode implements AutoCloseable {
     }
 
     /** Writes a services file with one instance per name, at a port made up from the node id and the name. */
-    static void writeServices(Path file, String node, List<String> names) throws IOException {
+    public static void writeServices(Path file, String node, List<String> names) throws IOException {
         StringBuilder json = new StringBuilder("{\"services\": [");
         for (int i = 0; i < names.size(); i++) {
             json.append(i == 0 ? "" : ", ")

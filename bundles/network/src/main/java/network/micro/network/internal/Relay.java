@@ -263,16 +263,17 @@ final class Relay implements ServiceConnector {
     private static final class Answer extends ChannelInboundHandlerAdapter {
 
         private final ChannelHandler handler;
-        private Promise<RelayStream> promise;
+        // Made here, not on first use: the caller of forward() asks for it on its own event loop while the stream's
+        // handlerAdded may run at the same time on the link's; made lazily, each could get a promise of its own and
+        // the caller's would never complete.
+        private final Promise<RelayStream> promise =
+                io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE.newPromise();
 
         Answer(ChannelHandler handler) {
             this.handler = handler;
         }
 
         Promise<RelayStream> promise() {
-            if (promise == null) {
-                promise = io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE.newPromise();
-            }
             return promise;
         }
 

@@ -57,6 +57,12 @@ final class Splice extends ChannelInboundHandlerAdapter {
         other.write(msg).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         if (!other.isWritable()) {
             ctx.channel().config().setAutoRead(false);
+            // The two channels may run on different event loops (at a hop, two links): the other may have drained
+            // between the check and the pause, its writability event already gone, and this side would never read
+            // again. Look once more after pausing.
+            if (other.isWritable()) {
+                ctx.channel().config().setAutoRead(true);
+            }
         }
     }
 
