@@ -66,6 +66,7 @@ public class DistributionIT {
 
     @Test
     public void theNodeStartsAndServesItsViewsWithinFiveSeconds() {
+        System.out.printf("the node served its views %d ms after bin/micro started%n", startMillis);
         assertTrue("started in " + startMillis + " ms", startMillis < 5_000);
     }
 
@@ -95,6 +96,7 @@ public class DistributionIT {
             writeServices(file, "greeter", "echo");
             long askedAt = awaitServices("echo\ngo.micro.network\ngreeter\n");
             long millis = TimeUnit.NANOSECONDS.toMillis(askedAt - written);
+            System.out.printf("an edit of the services file was served %d ms after it was written%n", millis);
             assertTrue("the edit was served " + millis + " ms after it was written", millis < 1_000);
             Run routes = query("routes");
             assertTrue(routes.out(), hasRow(routes.out(), "echo +127\\.0\\.0\\.1:9101 .*"));
@@ -137,6 +139,7 @@ public class DistributionIT {
             millis[i] = run.millis();
         }
         Arrays.sort(millis);
+        System.out.printf("micro network routes took %s ms (median %d)%n", Arrays.toString(millis), millis[2]);
         assertTrue("median " + millis[2] + " ms of " + Arrays.toString(millis), millis[2] < 1_000);
     }
 

@@ -48,6 +48,26 @@ public record HostPort(String host, int port) {
         return new HostPort(host, port);
     }
 
+    /**
+     * Parses {@code host:port} that a node can dial: unlike {@link #parse}, the host must not be empty and the port
+     * must be 1 to 65535.
+     *
+     * @throws IllegalArgumentException saying what is wrong with {@code address}
+     */
+    public static HostPort parseDialable(String address) {
+        if (address == null || address.isBlank()) {
+            throw new IllegalArgumentException("the address is missing");
+        }
+        HostPort parsed = parse(address);
+        if (parsed.host().isEmpty()) {
+            throw new IllegalArgumentException("address \"" + address + "\" has no host");
+        }
+        if (parsed.port() == 0) {
+            throw new IllegalArgumentException("address \"" + address + "\" has port 0, outside 1-65535");
+        }
+        return parsed;
+    }
+
     @Override
     public String toString() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;

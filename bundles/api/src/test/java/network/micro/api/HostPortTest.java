@@ -30,6 +30,23 @@ public class HostPortTest {
         assertEquals("empty address; expected host:port", message(" "));
     }
 
+    @Test
+    public void dialableAddressesNeedAHostAndAPort() {
+        assertEquals(new HostPort("127.0.0.1", 9090), HostPort.parseDialable("127.0.0.1:9090"));
+        assertEquals(new HostPort("::1", 1), HostPort.parseDialable("[::1]:1"));
+        assertEquals("the address is missing", dialableMessage(null));
+        assertEquals("the address is missing", dialableMessage(" "));
+        assertEquals("address \":80\" has no host", dialableMessage(":80"));
+        assertEquals("address \"h:0\" has port 0, outside 1-65535", dialableMessage("h:0"));
+        assertEquals("address \"h:99999\" has port 99999, outside 0-65535", dialableMessage("h:99999"));
+        assertEquals("address \"h\" has no port; expected host:port", dialableMessage("h"));
+    }
+
+    private static String dialableMessage(String address) {
+        return assertThrows(IllegalArgumentException.class, () -> HostPort.parseDialable(address))
+                .getMessage();
+    }
+
     private static String message(String text) {
         return assertThrows(IllegalArgumentException.class, () -> HostPort.parse(text))
                 .getMessage();

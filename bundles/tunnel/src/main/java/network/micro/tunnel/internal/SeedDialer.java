@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import network.micro.support.Backoff;
 
 /**
  * Keeps one seed dialled: dials it, and after every failure or lost link dials again after a backoff, resolving the

@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import network.micro.api.HostPort;
 import network.micro.api.Service;
 import network.micro.api.ServiceInstance;
+import network.micro.support.ServiceToRegister;
 
 /**
  * Reads the answers of Consul's catalog and health endpoints, and writes the agent's service registration.
@@ -113,7 +115,7 @@ final class ConsulJson {
                 }
             }
         }
-        return new ServiceInstance(id, Addresses.join(host, (int) number), metadata);
+        return new ServiceInstance(id, new HostPort(host, (int) number).toString(), metadata);
     }
 
     private static boolean passing(JsonObject entry) {
@@ -130,7 +132,7 @@ final class ConsulJson {
     }
 
     /** The body of {@code PUT /v1/agent/service/register} for one instance with a TTL check. */
-    static String registration(LocalService service, String id, String checkId, long ttlSeconds) {
+    static String registration(ServiceToRegister service, String id, String checkId, long ttlSeconds) {
         JsonObject check = new JsonObject();
         check.addProperty("CheckID", checkId);
         check.addProperty("Name", "micro network TTL of " + id);

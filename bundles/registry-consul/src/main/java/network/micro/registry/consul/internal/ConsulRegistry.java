@@ -12,6 +12,7 @@ import network.micro.api.NodeProperties;
 import network.micro.api.Registration;
 import network.micro.api.Registry;
 import network.micro.api.Service;
+import network.micro.support.ServiceToRegister;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -103,7 +104,7 @@ public final class ConsulRegistry implements Registry {
                         .filter(address -> !address.isBlank())
                         .toList(),
                 config.token(),
-                LocalService.parse(config.register()),
+                ServiceToRegister.parse(config.register()),
                 nodeId,
                 Duration.ofSeconds(config.checkTtl()),
                 Duration.ofSeconds(config.blockingWait()),

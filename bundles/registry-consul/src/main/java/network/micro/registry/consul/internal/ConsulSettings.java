@@ -2,6 +2,7 @@ package network.micro.registry.consul.internal;
 
 import java.time.Duration;
 import java.util.List;
+import network.micro.support.ServiceToRegister;
 
 /**
  * The Consul registry's configuration, checked.
@@ -19,7 +20,7 @@ import java.util.List;
 record ConsulSettings(
         List<String> addresses,
         String token,
-        List<LocalService> register,
+        List<ServiceToRegister> register,
         String nodeId,
         Duration checkTtl,
         Duration blockingWait,
@@ -40,12 +41,12 @@ record ConsulSettings(
     }
 
     /** The id of this node's instance of {@code service}. */
-    String instanceId(LocalService service) {
+    String instanceId(ServiceToRegister service) {
         return service.name() + "-" + nodeId + "-" + service.port();
     }
 
     /** The id of the TTL check of {@code service}'s instance. */
-    String checkId(LocalService service) {
+    String checkId(ServiceToRegister service) {
         return "service:" + instanceId(service);
     }
 }

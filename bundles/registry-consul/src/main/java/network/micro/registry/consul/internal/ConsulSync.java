@@ -21,6 +21,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import network.micro.api.Service;
+import network.micro.support.Backoff;
+import network.micro.support.ServiceToRegister;
 
 /**
  * Keeps a copy of Consul's passing service instances: one blocking query follows the catalog's service names, and
@@ -89,7 +91,7 @@ final class ConsulSync implements AutoCloseable {
                 later(() -> watchCatalog(next), pause(index, answer.index(), started));
             } catch (IOException e) {
                 lost(e);
-                later(() -> watchCatalog(0), backoff.nextMillis());
+                later(() -> watchCatalog(0), backoff.next().toMillis());
             }
         });
     }
@@ -253,12 +255,12 @@ final class ConsulSync implements AutoCloseable {
     }
 
     private void registerAll() {
-        for (LocalService service : settings.register()) {
+        for (ServiceToRegister service : settings.register()) {
             register(service);
         }
     }
 
-    private void register(LocalService service) {
+    private void register(ServiceToRegister service) {
         String id = settings.instanceId(service);
         String body = ConsulJson.registration(
                 service, id, settings.checkId(service), settings.checkTtl().toSeconds());
@@ -287,7 +289,7 @@ final class ConsulSync implements AutoCloseable {
 
     /** Marks every registered instance's TTL check passing; registers again any the agent no longer knows. */
     private void heartbeat() {
-        for (LocalService service : settings.register()) {
+        for (ServiceToRegister service : settings.register()) {
             try {
                 HttpResponse<String> response =
                         api.put("/agent/check/pass/" + ConsulApi.segment(settings.checkId(service)), "");
@@ -314,7 +316,7 @@ final class ConsulSync implements AutoCloseable {
             watched.clear();
         }
         timer.shutdownNow();
-        for (LocalService service : settings.register()) {
+        for (ServiceToRegister service : settings.register()) {
             String id = settings.instanceId(service);
             try {
                 api.put("/agent/service/deregister/" + ConsulApi.segment(id), "");

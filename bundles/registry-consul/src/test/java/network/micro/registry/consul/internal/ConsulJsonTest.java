@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import network.micro.api.Service;
 import network.micro.api.ServiceInstance;
+import network.micro.support.ServiceToRegister;
 import org.junit.Test;
 
 public class ConsulJsonTest {
@@ -91,7 +92,10 @@ public class ConsulJsonTest {
     @Test
     public void registrationCarriesATtlCheck() {
         JsonObject json = JsonParser.parseString(ConsulJson.registration(
-                        new LocalService("greeter", "127.0.0.1:9090"), "greeter-n-9090", "service:greeter-n-9090", 30))
+                        new ServiceToRegister("greeter", "127.0.0.1:9090"),
+                        "greeter-n-9090",
+                        "service:greeter-n-9090",
+                        30))
                 .getAsJsonObject();
 
         assertEquals("greeter", json.get("Name").getAsString());

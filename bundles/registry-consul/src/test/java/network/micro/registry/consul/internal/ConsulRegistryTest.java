@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import network.micro.api.Registration;
 import network.micro.api.Service;
 import network.micro.api.ServiceInstance;
+import network.micro.support.ServiceToRegister;
 import org.junit.After;
 import org.junit.Test;
 
@@ -189,7 +190,7 @@ public class ConsulRegistryTest {
         return new ConsulSettings(
                 List.of(consul.address()),
                 token,
-                LocalService.parse(new String[] {register}),
+                ServiceToRegister.parse(new String[] {register}),
                 "node-a",
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(2),

@@ -2,6 +2,7 @@ package network.micro.registry.etcd.internal;
 
 import java.time.Duration;
 import java.util.List;
+import network.micro.support.ServiceToRegister;
 
 /**
  * The etcd registry's configuration, checked.
@@ -18,7 +19,7 @@ import java.util.List;
 record EtcdSettings(
         List<String> addresses,
         String prefix,
-        List<LocalService> register,
+        List<ServiceToRegister> register,
         String nodeId,
         Duration leaseTtl,
         Duration grace,
@@ -40,7 +41,7 @@ record EtcdSettings(
     }
 
     /** The id of this node's instance of {@code service}. */
-    String instanceId(LocalService service) {
+    String instanceId(ServiceToRegister service) {
         return service.name() + "-" + nodeId + "-" + service.port();
     }
 }

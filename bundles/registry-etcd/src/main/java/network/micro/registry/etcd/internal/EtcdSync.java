@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import network.micro.api.Service;
+import network.micro.support.Backoff;
+import network.micro.support.ServiceToRegister;
 
 /**
  * Keeps a copy of the services under the prefix in step with etcd: reads them all, then follows a watch from the
@@ -71,7 +73,7 @@ final class EtcdSync implements AutoCloseable {
                     lost(e);
                 }
             }
-            if (!closed && !pause(backoff.nextMillis())) {
+            if (!closed && !pause(backoff.next().toMillis())) {
                 return;
             }
         }
@@ -125,7 +127,7 @@ final class EtcdSync implements AutoCloseable {
         }
         synchronized (registering) {
             long granted = gateway.grant(settings.leaseTtl());
-            for (LocalService service : settings.register()) {
+            for (ServiceToRegister service : settings.register()) {
                 String id = settings.instanceId(service);
                 String key = MicroServiceJson.nodeKey(settings.prefix(), service.name(), id);
                 gateway.put(key, MicroServiceJson.encode(service, id, "", Map.of()), granted);

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import network.micro.api.HostPort;
 import network.micro.api.ServiceInstance;
+import network.micro.support.ServiceToRegister;
 
 /**
  * The values go-micro's etcd registry writes: one key per node, {@code <prefix><service>/<node id>}, holding its
@@ -95,9 +97,10 @@ final class MicroServiceJson {
             return null;
         }
         String address = string(json, "address");
-        String problem = Addresses.problem(address);
-        if (problem != null) {
-            problems.accept(where + " \"" + id + "\": " + problem + "; skipped");
+        try {
+            HostPort.parseDialable(address);
+        } catch (IllegalArgumentException e) {
+            problems.accept(where + " \"" + id + "\": " + e.getMessage() + "; skipped");
             return null;
         }
         return new ServiceInstance(id, address, metadata(json.get("metadata"), where, problems));
@@ -133,7 +136,7 @@ final class MicroServiceJson {
     }
 
     /** The value go-micro would write for one node of {@code service}. */
-    static String encode(LocalService service, String id, String version, Map<String, String> metadata) {
+    static String encode(ServiceToRegister service, String id, String version, Map<String, String> metadata) {
         JsonObject node = new JsonObject();
         node.addProperty("id", id);
         node.addProperty("address", service.address());

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import network.micro.api.Registration;
 import network.micro.api.Service;
 import network.micro.api.ServiceInstance;
+import network.micro.support.ServiceToRegister;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.BeforeClass;
@@ -166,7 +167,7 @@ public class EtcdRegistryTest {
         return new EtcdSettings(
                 List.of(etcd.address()),
                 PREFIX,
-                LocalService.parse(new String[] {register}),
+                ServiceToRegister.parse(new String[] {register}),
                 node,
                 ttl,
                 grace,

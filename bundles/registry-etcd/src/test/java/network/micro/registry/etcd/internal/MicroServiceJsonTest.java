@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import network.micro.api.Service;
 import network.micro.api.ServiceInstance;
+import network.micro.support.ServiceToRegister;
 import org.junit.Test;
 
 public class MicroServiceJsonTest {
@@ -94,7 +95,7 @@ public class MicroServiceJsonTest {
 
     @Test
     public void encodesWhatItReads() {
-        LocalService greeter = new LocalService("greeter", "127.0.0.1:9090");
+        ServiceToRegister greeter = new ServiceToRegister("greeter", "127.0.0.1:9090");
 
         String value = MicroServiceJson.encode(greeter, "greeter-n1-9090", "1.0", Map.of("zone", "a"));
 

@@ -27,6 +27,7 @@ import javax.jmdns.impl.constants.DNSConstants;
 import javax.jmdns.impl.constants.DNSRecordClass;
 import javax.jmdns.impl.constants.DNSRecordType;
 import network.micro.api.Service;
+import network.micro.support.ServiceToRegister;
 
 /**
  * Browses one DNS-SD service type with JmDNS, resolves every instance announced, and announces this node's own.
@@ -136,7 +137,7 @@ final class MdnsBrowser implements ServiceListener, AutoCloseable {
     }
 
     private void announce(JmDNS opened) throws IOException {
-        for (LocalService service : settings.register()) {
+        for (ServiceToRegister service : settings.register()) {
             String id = settings.instanceId(service);
             ServiceInfo info = ServiceInfo.create(
                     settings.type(), MdnsRecords.instanceName(id), service.port(), 0, 0, MdnsRecords.txt(service, id));

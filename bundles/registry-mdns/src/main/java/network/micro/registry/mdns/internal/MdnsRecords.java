@@ -10,8 +10,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import network.micro.api.HostPort;
 import network.micro.api.Service;
 import network.micro.api.ServiceInstance;
+import network.micro.support.ServiceToRegister;
 
 /**
  * How a service instance is written in DNS-SD: one instance name per instance under the service type, its port in
@@ -66,11 +68,12 @@ final class MdnsRecords {
                 problems.accept(where + " (service " + name + "): no address was announced; skipped");
                 return null;
             }
-            address = Addresses.join(hosts.get(0), port);
+            address = new HostPort(hosts.get(0), port).toString();
         }
-        String problem = Addresses.problem(address);
-        if (problem != null) {
-            problems.accept(where + " (service " + name + "): " + problem + "; skipped");
+        try {
+            HostPort.parseDialable(address);
+        } catch (IllegalArgumentException e) {
+            problems.accept(where + " (service " + name + "): " + e.getMessage() + "; skipped");
             return null;
         }
         Map<String, String> metadata = new LinkedHashMap<>();
@@ -84,7 +87,7 @@ final class MdnsRecords {
     }
 
     /** The TXT record announcing {@code service} as instance {@code id}. */
-    static Map<String, String> txt(LocalService service, String id) {
+    static Map<String, String> txt(ServiceToRegister service, String id) {
         Map<String, String> txt = new LinkedHashMap<>();
         txt.put("name", service.name());
         txt.put("version", "");

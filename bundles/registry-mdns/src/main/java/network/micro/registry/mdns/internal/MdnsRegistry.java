@@ -10,6 +10,7 @@ import network.micro.api.NodeProperties;
 import network.micro.api.Registration;
 import network.micro.api.Registry;
 import network.micro.api.Service;
+import network.micro.support.ServiceToRegister;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -62,7 +63,7 @@ public final class MdnsRegistry implements Registry {
         // --registry-address, when the node was given one, names the interface to announce and browse on.
         String flag = NodeProperties.get(context::getProperty, NodeProperties.REGISTRY_ADDRESS, "");
         String address = flag.isEmpty() ? config.interfaceAddress() : flag;
-        open(new MdnsSettings(address, config.serviceType(), LocalService.parse(config.register()), node));
+        open(new MdnsSettings(address, config.serviceType(), ServiceToRegister.parse(config.register()), node));
     }
 
     synchronized void open(MdnsSettings settings) {

@@ -1,6 +1,7 @@
 package network.micro.registry.mdns.internal;
 
 import java.util.List;
+import network.micro.support.ServiceToRegister;
 
 /**
  * The mDNS registry's configuration, checked.
@@ -10,7 +11,7 @@ import java.util.List;
  * @param register the services this node announces
  * @param nodeId the node's id, part of the ids of the instances it announces
  */
-record MdnsSettings(String interfaceAddress, String type, List<LocalService> register, String nodeId) {
+record MdnsSettings(String interfaceAddress, String type, List<ServiceToRegister> register, String nodeId) {
 
     MdnsSettings {
         interfaceAddress = interfaceAddress == null ? "" : interfaceAddress.trim();
@@ -22,7 +23,7 @@ record MdnsSettings(String interfaceAddress, String type, List<LocalService> reg
     }
 
     /** The id of this node's instance of {@code service}. */
-    String instanceId(LocalService service) {
+    String instanceId(ServiceToRegister service) {
         return service.name() + "-" + nodeId + "-" + service.port();
     }
 }

@@ -23,6 +23,7 @@ import java.util.function.Predicate;
 import network.micro.api.Registration;
 import network.micro.api.Service;
 import network.micro.api.ServiceInstance;
+import network.micro.support.ServiceToRegister;
 import org.junit.After;
 import org.junit.AfterClass;
 import org.junit.Before;
@@ -159,7 +160,7 @@ public class MdnsInteropTest {
         registry.open(new MdnsSettings(
                 namespace.hostAddress(),
                 MdnsRecords.DEFAULT_TYPE,
-                LocalService.parse(new String[] {register}),
+                ServiceToRegister.parse(new String[] {register}),
                 "node-a"));
         watch = registry.watch(updates::add);
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import network.micro.api.Service;
 import network.micro.api.ServiceInstance;
+import network.micro.support.ServiceToRegister;
 import org.junit.Test;
 
 public class MdnsRecordsTest {
@@ -65,7 +66,7 @@ public class MdnsRecordsTest {
 
     @Test
     public void writesWhatItReads() {
-        LocalService greeter = new LocalService("greeter", "10.0.0.5:9090");
+        ServiceToRegister greeter = new ServiceToRegister("greeter", "10.0.0.5:9090");
 
         MdnsRecords.Entry entry = MdnsRecords.read(
                 "x", List.of("10.0.0.1"), 9090, MdnsRecords.txt(greeter, "greeter-n1-9090"), problems::add);

@@ -1,17 +1,18 @@
-package network.micro.registry.etcd.internal;
+package network.micro.support;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import network.micro.api.HostPort;
 
 /**
- * A service this node registers in the registry, as an operator writes it in the configuration:
+ * A service this node registers in a registry, as an operator writes it in the configuration:
  * {@code name=host:port}.
  *
  * @param name the service name
  * @param address {@code host:port} of the instance
  */
-record LocalService(String name, String address) {
+public record ServiceToRegister(String name, String address) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
 
@@ -20,8 +21,8 @@ record LocalService(String name, String address) {
      *
      * @throws IllegalArgumentException naming the entry that is not {@code name=host:port}
      */
-    static List<LocalService> parse(String[] entries) {
-        List<LocalService> services = new ArrayList<>();
+    public static List<ServiceToRegister> parse(String[] entries) {
+        List<ServiceToRegister> services = new ArrayList<>();
         for (String entry : entries == null ? new String[0] : entries) {
             for (String part : entry.split(",")) {
                 if (!part.isBlank()) {
@@ -32,7 +33,7 @@ record LocalService(String name, String address) {
         return services;
     }
 
-    private static LocalService parseOne(String entry) {
+    private static ServiceToRegister parseOne(String entry) {
         int equals = entry.indexOf('=');
         if (equals < 0) {
             throw new IllegalArgumentException("service to register \"" + entry + "\" is not name=host:port");
@@ -43,20 +44,21 @@ record LocalService(String name, String address) {
                     + "\" is not a service name (letters, digits, '.', '_', '-')");
         }
         String address = entry.substring(equals + 1).trim();
-        String problem = Addresses.problem(address);
-        if (problem != null) {
-            throw new IllegalArgumentException("service to register \"" + entry + "\": " + problem);
+        try {
+            HostPort.parseDialable(address);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("service to register \"" + entry + "\": " + e.getMessage());
         }
-        return new LocalService(name, address);
+        return new ServiceToRegister(name, address);
     }
 
     /** The port of {@link #address}. */
-    int port() {
+    public int port() {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
     /** The host of {@link #address}, without IPv6 brackets. */
-    String host() {
+    public String host() {
         String host = address.substring(0, address.lastIndexOf(':'));
         return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     }
