@@ -2,8 +2,13 @@ package network.micro.tunnel.internal;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
@@ -21,6 +26,15 @@ import network.micro.tunnel.Link;
  * is up, with even stream ids, so both codecs skip the request/response pseudo-header checks.
  */
 final class LinkPipeline extends ChannelInitializer<SocketChannel> {
+
+    /**
+     * What one stream may have in flight before its reader takes it: bounds the memory a slow reader costs, and lets a
+     * fast one run at link speed rather than one 64 KiB window per round trip through every hop.
+     */
+    static final int STREAM_WINDOW_BYTES = 1024 * 1024;
+
+    /** What all streams of a link together may have in flight. */
+    static final int CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024;
 
     static final String BYTES = "bytes";
     static final String TLS = "tls";
@@ -64,13 +78,35 @@ final class LinkPipeline extends ChannelInitializer<SocketChannel> {
         SslHandler tls = newSslHandler(ch, server);
         tls.setHandshakeTimeoutMillis(tunnel.options().handshakeTimeout().toMillis());
         Http2FrameCodecBuilder codec = server ? Http2FrameCodecBuilder.forServer() : Http2FrameCodecBuilder.forClient();
-        codec.validateRequiredPseudoHeaders(false).gracefulShutdownTimeoutMillis(0);
+        codec.validateRequiredPseudoHeaders(false)
+                .gracefulShutdownTimeoutMillis(0)
+                .initialSettings(Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW_BYTES));
+        Http2FrameCodec frames = codec.build();
         ch.pipeline()
                 .addLast(BYTES, link.byteCounter())
                 .addLast(TLS, tls)
-                .addLast(HTTP2, codec.build())
+                .addLast(HTTP2, frames)
                 .addLast(MUX, new Http2MultiplexHandler(new InboundStreamHandler(link)))
                 .addLast(LINK, new LinkHandler(link));
+    }
+
+    /**
+     * Lets all streams of a link together have {@link #CONNECTION_WINDOW_BYTES} in flight, not HTTP/2's 64 KiB: the
+     * stream windows, not the connection's, are then what holds a slow reader's writer back. Called once the link's
+     * HTTP/2 preface is on its way, when TLS is up.
+     */
+    static void widenConnectionWindow(Http2FrameCodec frames) {
+        Http2Connection connection = frames.connection();
+        try {
+            connection
+                    .local()
+                    .flowController()
+                    .incrementWindowSize(
+                            connection.connectionStream(),
+                            CONNECTION_WINDOW_BYTES - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        } catch (Http2Exception e) {
+            throw new IllegalStateException("cannot widen the connection window", e);
+        }
     }
 
     private SslHandler newSslHandler(SocketChannel ch, boolean server) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -150,6 +151,7 @@ final class NettyLink implements Link {
             return;
         }
         tunnel.log(Level.DEBUG, "TLS up with {0}", remoteAddress());
+        LinkPipeline.widenConnectionWindow(channel.pipeline().get(Http2FrameCodec.class));
         if (direction == Direction.OUT) {
             openControlStream();
         }
