@@ -36,6 +36,16 @@ final class LinkPipeline extends ChannelInitializer<SocketChannel> {
     /** What all streams of a link together may have in flight. */
     static final int CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024;
 
+    /**
+     * How many streams a peer may reset in {@link #RESET_WINDOW_SECONDS} before the link is closed. Netty's default,
+     * 200 in 30 s, guards a public server against rapid reset; on a link the peer has proven it holds the token, and a
+     * relay resets a stream whenever a client goes away or a keep-alive request is done, so 200 would cut a busy link
+     * within seconds and every route through it.
+     */
+    static final int MAX_RESETS_PER_WINDOW = 100_000;
+
+    static final int RESET_WINDOW_SECONDS = 10;
+
     static final String BYTES = "bytes";
     static final String TLS = "tls";
     static final String HTTP2 = "h2";
@@ -80,6 +90,7 @@ final class LinkPipeline extends ChannelInitializer<SocketChannel> {
         Http2FrameCodecBuilder codec = server ? Http2FrameCodecBuilder.forServer() : Http2FrameCodecBuilder.forClient();
         codec.validateRequiredPseudoHeaders(false)
                 .gracefulShutdownTimeoutMillis(0)
+                .decoderEnforceMaxRstFramesPerWindow(MAX_RESETS_PER_WINDOW, RESET_WINDOW_SECONDS)
                 .initialSettings(Http2Settings.defaultSettings().initialWindowSize(STREAM_WINDOW_BYTES));
         Http2FrameCodec frames = codec.build();
         ch.pipeline()

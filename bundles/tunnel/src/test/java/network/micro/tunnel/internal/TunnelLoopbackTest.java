@@ -133,6 +133,31 @@ public class TunnelLoopbackTest {
     }
 
     @Test
+    public void manyStreamsResetOneAfterAnotherLeaveTheLinkUp() throws Exception {
+        RecordingListener bEvents = new RecordingListener();
+        bEvents.streams = (stream, headers) -> stream.pipeline().addLast(new Echo());
+        Tunnel a = start(options("a", "secret"), new RecordingListener());
+        Tunnel b = start(options("b", "secret").seeds(List.of(address(a))), bEvents);
+        awaitTrue("link up", () -> a.links().size() == 1);
+        Link link = a.links().get(0);
+
+        // A relay resets a stream whenever its client is done with it: far more than Netty's 200 in 30 s.
+        for (int i = 0; i < 400; i++) {
+            StringBuffer received = new StringBuffer();
+            Http2StreamChannel stream = link.openStream(
+                            new DefaultHttp2Headers().method("POST").path("/greeter"), new Collect(received))
+                    .sync()
+                    .getNow();
+            stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.copiedBuffer("hi", StandardCharsets.UTF_8)));
+            awaitTrue("echo " + i, () -> received.toString().equals("hi"));
+            stream.close().sync();
+        }
+
+        assertEquals(Link.State.UP, link.state());
+        assertEquals(1, b.links().size());
+    }
+
+    @Test
     public void refusesAnotherTokenAndBothSidesSaySo() throws Exception {
         RecordingListener aEvents = new RecordingListener();
         Tunnel a = start(options("a", "one"), aEvents);
