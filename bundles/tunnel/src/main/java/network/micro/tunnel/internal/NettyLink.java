@@ -87,6 +87,7 @@ final class NettyLink implements Link {
     private volatile String peerAddress = "";
     private volatile String dialerNonce = "";
     private volatile long rttNanos;
+    private volatile boolean rttProvisional;
     private volatile Instant upSince;
 
     NettyLink(NettyTunnel tunnel, Channel channel, Direction direction, SeedDialer seed) {
@@ -224,7 +225,7 @@ final class NettyLink implements Link {
             fail("peer refused the link: " + text(headers.get(HEADER_REASON)), REFUSED);
             return;
         }
-        rttSample(System.nanoTime() - handshakeSentNanos);
+        handshakeRttSample(System.nanoTime() - handshakeSentNanos);
         String nonce = text(headers.get(HEADER_NONCE));
         if (id.isEmpty() || !LinkProofs.isNonce(nonce)) {
             fail("malformed answer to the control request", REFUSED);
@@ -301,7 +302,7 @@ final class NettyLink implements Link {
                         new ProofCheck(expected, new ProofCheck.Outcome() {
                             @Override
                             public void verified() {
-                                rttSample(System.nanoTime() - handshakeSentNanos);
+                                handshakeRttSample(System.nanoTime() - handshakeSentNanos);
                                 authenticated();
                             }
 
@@ -396,7 +397,19 @@ final class NettyLink implements Link {
     void rttSample(long nanos) {
         long sample = Math.max(MIN_RTT_NANOS, nanos);
         long smoothed = rttNanos;
-        rttNanos = smoothed == 0 ? sample : smoothed + ((sample - smoothed) >> RTT_GAIN_SHIFT);
+        rttNanos = smoothed == 0 || rttProvisional ? sample : smoothed + ((sample - smoothed) >> RTT_GAIN_SHIFT);
+        rttProvisional = false;
+    }
+
+    /**
+     * A round trip of the handshake: an estimate until the first keepalive answers, then dropped. It includes TLS
+     * and a cold JVM's first proofs, often a hundred times a ping's, and smoothing would carry that for a minute.
+     */
+    void handshakeRttSample(long nanos) {
+        if (rttNanos == 0 || rttProvisional) {
+            rttNanos = Math.max(MIN_RTT_NANOS, nanos);
+            rttProvisional = true;
+        }
     }
 
     /** Closes the connection at once; the first reason given is the one logged. */
