@@ -6,12 +6,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import network.micro.api.NodeProperties;
 import network.micro.api.Registration;
 import network.micro.api.Registry;
 import network.micro.api.Service;
+import network.micro.support.PublishedServices;
 import network.micro.support.ServiceToRegister;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -75,9 +75,7 @@ public final class ConsulRegistry implements Registry {
 
     private static final Logger LOG = System.getLogger(ConsulRegistry.class.getName());
 
-    private final List<Consumer<List<Service>>> listeners = new CopyOnWriteArrayList<>();
-    private final Object publishing = new Object();
-    private volatile List<Service> services = List.of();
+    private final PublishedServices published = new PublishedServices("consul");
     private ConsulSync sync;
 
     /** {@code --registry-address}, when the node was given one, wins over the configured addresses. */
@@ -120,7 +118,7 @@ public final class ConsulRegistry implements Registry {
                 settings.addresses(),
                 settings.token().isEmpty() ? "" : " with an ACL token",
                 settings.register().size());
-        sync = new ConsulSync(settings, this::publish);
+        sync = new ConsulSync(settings, published::publish);
         sync.start();
     }
 
@@ -132,24 +130,6 @@ public final class ConsulRegistry implements Registry {
         }
     }
 
-    /** Hands a changed list to every listener; one lock, apart from the lifecycle's, keeps calls in order. */
-    private void publish(List<Service> next) {
-        synchronized (publishing) {
-            if (next.equals(services)) {
-                return;
-            }
-            services = next;
-            LOG.log(
-                    Level.INFO,
-                    "consul registry: {0} services: {1}",
-                    next.size(),
-                    String.join(", ", next.stream().map(Service::name).toList()));
-            for (Consumer<List<Service>> listener : listeners) {
-                listener.accept(next);
-            }
-        }
-    }
-
     @Override
     public String name() {
         return "consul";
@@ -157,15 +137,11 @@ public final class ConsulRegistry implements Registry {
 
     @Override
     public List<Service> services() {
-        return services;
+        return published.services();
     }
 
     @Override
     public Registration watch(Consumer<List<Service>> listener) {
-        synchronized (publishing) {
-            listeners.add(listener);
-            listener.accept(services);
-        }
-        return () -> listeners.remove(listener);
+        return published.watch(listener);
     }
 }

@@ -6,12 +6,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import network.micro.api.NodeProperties;
 import network.micro.api.Registration;
 import network.micro.api.Registry;
 import network.micro.api.Service;
+import network.micro.support.PublishedServices;
 import network.micro.support.ServiceToRegister;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -69,9 +69,7 @@ public final class EtcdRegistry implements Registry {
 
     private static final Logger LOG = System.getLogger(EtcdRegistry.class.getName());
 
-    private final List<Consumer<List<Service>>> listeners = new CopyOnWriteArrayList<>();
-    private final Object publishing = new Object();
-    private volatile List<Service> services = List.of();
+    private final PublishedServices published = new PublishedServices("etcd");
     private EtcdSync sync;
 
     /** {@code --registry-address}, when the node was given one, wins over the configured addresses. */
@@ -113,7 +111,7 @@ public final class EtcdRegistry implements Registry {
                 settings.prefix(),
                 settings.addresses(),
                 settings.register().size());
-        sync = new EtcdSync(settings, this::publish);
+        sync = new EtcdSync(settings, published::publish);
         sync.start();
     }
 
@@ -133,24 +131,6 @@ public final class EtcdRegistry implements Registry {
         }
     }
 
-    /** Hands a changed list to every listener; one lock, apart from the lifecycle's, keeps calls in order. */
-    private void publish(List<Service> next) {
-        synchronized (publishing) {
-            if (next.equals(services)) {
-                return;
-            }
-            services = next;
-            LOG.log(Level.INFO, "etcd registry: {0} services: {1}", next.size(), names(next));
-            for (Consumer<List<Service>> listener : listeners) {
-                listener.accept(next);
-            }
-        }
-    }
-
-    private static String names(List<Service> services) {
-        return String.join(", ", services.stream().map(Service::name).toList());
-    }
-
     @Override
     public String name() {
         return "etcd";
@@ -158,15 +138,11 @@ public final class EtcdRegistry implements Registry {
 
     @Override
     public List<Service> services() {
-        return services;
+        return published.services();
     }
 
     @Override
     public Registration watch(Consumer<List<Service>> listener) {
-        synchronized (publishing) {
-            listeners.add(listener);
-            listener.accept(services);
-        }
-        return () -> listeners.remove(listener);
+        return published.watch(listener);
     }
 }

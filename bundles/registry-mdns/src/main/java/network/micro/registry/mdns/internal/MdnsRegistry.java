@@ -1,15 +1,14 @@
 package network.micro.registry.mdns.internal;
 
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import network.micro.api.NodeProperties;
 import network.micro.api.Registration;
 import network.micro.api.Registry;
 import network.micro.api.Service;
+import network.micro.support.PublishedServices;
 import network.micro.support.ServiceToRegister;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -51,9 +50,7 @@ public final class MdnsRegistry implements Registry {
 
     private static final Logger LOG = System.getLogger(MdnsRegistry.class.getName());
 
-    private final List<Consumer<List<Service>>> listeners = new CopyOnWriteArrayList<>();
-    private final Object publishing = new Object();
-    private volatile List<Service> services = List.of();
+    private final PublishedServices published = new PublishedServices("mdns");
     private MdnsBrowser browser;
 
     @Activate
@@ -67,7 +64,7 @@ public final class MdnsRegistry implements Registry {
     }
 
     synchronized void open(MdnsSettings settings) {
-        browser = new MdnsBrowser(settings, this::publish);
+        browser = new MdnsBrowser(settings, published::publish);
         browser.start();
     }
 
@@ -79,24 +76,6 @@ public final class MdnsRegistry implements Registry {
         }
     }
 
-    /** Hands a changed list to every listener; one lock, apart from the lifecycle's, keeps calls in order. */
-    private void publish(List<Service> next) {
-        synchronized (publishing) {
-            if (next.equals(services)) {
-                return;
-            }
-            services = next;
-            LOG.log(
-                    Level.INFO,
-                    "mdns registry: {0} services: {1}",
-                    next.size(),
-                    String.join(", ", next.stream().map(Service::name).toList()));
-            for (Consumer<List<Service>> listener : listeners) {
-                listener.accept(next);
-            }
-        }
-    }
-
     @Override
     public String name() {
         return "mdns";
@@ -104,15 +83,11 @@ public final class MdnsRegistry implements Registry {
 
     @Override
     public List<Service> services() {
-        return services;
+        return published.services();
     }
 
     @Override
     public Registration watch(Consumer<List<Service>> listener) {
-        synchronized (publishing) {
-            listeners.add(listener);
-            listener.accept(services);
-        }
-        return () -> listeners.remove(listener);
+        return published.watch(listener);
     }
 }

@@ -8,12 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import network.micro.api.NodeProperties;
 import network.micro.api.Registration;
 import network.micro.api.Registry;
 import network.micro.api.Service;
+import network.micro.support.PublishedServices;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -45,8 +45,7 @@ public final class StaticRegistry implements Registry {
 
     private static final Logger LOG = System.getLogger(StaticRegistry.class.getName());
 
-    private final List<Consumer<List<Service>>> listeners = new CopyOnWriteArrayList<>();
-    private volatile List<Service> services = List.of();
+    private final PublishedServices published = new PublishedServices("static");
     private Path home = Path.of("");
     private Path file;
     private FileWatcher watcher;
@@ -99,24 +98,17 @@ public final class StaticRegistry implements Registry {
                     "static registry: cannot read {0} ({1}); keeping the {2} services in force",
                     file,
                     e.getMessage(),
-                    services.size());
+                    published.services().size());
             return;
         } catch (ServicesFileException e) {
             LOG.log(
                     Level.WARNING,
                     "static registry: {0}; keeping the {1} services in force",
                     e.getMessage(),
-                    services.size());
+                    published.services().size());
             return;
         }
-        if (next.equals(services)) {
-            return;
-        }
-        services = next;
-        LOG.log(Level.INFO, "static registry: {0} services from {1}", next.size(), file);
-        for (Consumer<List<Service>> listener : listeners) {
-            listener.accept(next);
-        }
+        published.publish(next);
     }
 
     @Override
@@ -126,13 +118,11 @@ public final class StaticRegistry implements Registry {
 
     @Override
     public List<Service> services() {
-        return services;
+        return published.services();
     }
 
     @Override
-    public synchronized Registration watch(Consumer<List<Service>> listener) {
-        listeners.add(listener);
-        listener.accept(services);
-        return () -> listeners.remove(listener);
+    public Registration watch(Consumer<List<Service>> listener) {
+        return published.watch(listener);
     }
 }
