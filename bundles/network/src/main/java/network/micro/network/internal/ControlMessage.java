@@ -1,7 +1,6 @@
 package network.micro.network.internal;
 
 import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
 import java.util.List;
 import network.micro.api.Peer;
 import network.micro.api.Route;
@@ -55,8 +54,14 @@ record ControlMessage(String type, List<Route> routes, List<RouteEvent> events, 
         ControlMessage message;
         try {
             message = GSON.fromJson(json, ControlMessage.class);
-        } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("malformed: " + firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            // Gson reports bad syntax as JsonParseException and a value a record refuses (a metric of 0, a missing
+            // field) as whatever its constructor threw, wrapped: say what the deepest cause says.
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new IllegalArgumentException("malformed: " + firstLine(cause.getMessage()), e);
         }
         if (message == null || message.type() == null) {
             throw new IllegalArgumentException("no message type");
