@@ -33,6 +33,8 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import network.micro.api.NodeEndpoint;
 import network.micro.api.NodeEndpoint.Reply;
 import network.micro.proxy.codec.Backpressure;
@@ -43,8 +45,16 @@ import network.micro.relay.RelayStream;
 
 /**
  * One HTTP/1.1 client connection. Each request names its service once; it is answered by the node's own endpoint,
- * refused with a status that says why, or relayed over a stream of its own, body and answer streaming both ways.
- * One request is served at a time: requests pipelined behind it wait, unread, until its answer is written.
+ * refused with a status that says why, or relayed over a stream, body and answer streaming both ways. One request is
+ * served at a time: requests pipelined behind it wait, unread, until its answer is written.
+ *
+ * <p>A stream whose exchange ended cleanly (the whole request sent, a framed answer read to its end, and the service
+ * willing to keep its connection) is kept, and the next request on this connection that names the same service and
+ * node is sent on it, as a proxy keeps its upstream connections alive: no new connection to the service, no new
+ * stream and answer round trip on a link. A kept stream that the service closes or writes to while idle is dropped.
+ * A request sent on a kept stream has been sent: if the stream breaks before the answer, that is an error for the
+ * client, never a silent retry elsewhere. Every hop chose its route when the stream opened, so a stream is kept for
+ * new requests only for {@link #MAX_KEEP_NANOS}; then the next request opens a new one and every hop chooses again.
  *
  * <p>All state lives on the client's event loop; events of the relay stream, which may run on another loop, are
  * carried over to it. Each exchange has a number, so late events of an earlier exchange are dropped.
@@ -53,6 +63,9 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = System.getLogger(Http1Ingress.class.getName());
 
+    /** How long after it opened a stream may carry new requests: the age of the route choices they follow. */
+    static final long MAX_KEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private enum Mode {
         LOCAL,
         RELAY,
@@ -60,6 +73,7 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
     }
 
     private final IngressContext context;
+    private final LongSupplier clock;
     private final Queue<HttpObject> queued = new ArrayDeque<>();
     private final Queue<HttpContent> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
@@ -76,10 +90,22 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
     private boolean closeAfter;
     private boolean closing;
     private Channel stream;
+    private StreamSide side;
     private String path;
+    private long openedAt;
+    private String node;
+    private boolean reusable;
+    private boolean switched;
+    private Kept kept;
 
     Http1Ingress(IngressContext context) {
+        this(context, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, for the age of kept streams */
+    Http1Ingress(IngressContext context, LongSupplier clock) {
         this.context = context;
+        this.clock = clock;
     }
 
     @Override
@@ -119,6 +145,9 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
         target = null;
         endpoint = null;
         stream = null;
+        side = null;
+        reusable = false;
+        switched = false;
         requestEnded = false;
         responseStarted = false;
         responseEnded = false;
@@ -143,23 +172,28 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
             return;
         }
         target = named.get();
-        String node = head.headers().get(IngressContext.NODE_HEADER, "").trim();
-        boolean here = node.isEmpty() || context.isThisNode(node);
-        LOG.log(
-                Level.DEBUG,
-                "node {0}: {1} {2}{3} from {4}",
-                context.nodeId(),
-                head.method(),
-                target.service(),
-                target.path(),
-                ctx.channel().remoteAddress());
+        String nodeHeader = head.headers().get(IngressContext.NODE_HEADER, "").trim();
+        boolean here = nodeHeader.isEmpty() || context.isThisNode(nodeHeader);
+        if (LOG.isLoggable(Level.DEBUG)) {
+            LOG.log(
+                    Level.DEBUG,
+                    "node {0}: {1} {2}{3} from {4}",
+                    context.nodeId(),
+                    head.method(),
+                    target.service(),
+                    target.path(),
+                    ctx.channel().remoteAddress());
+        }
         Optional<NodeEndpoint> local = here ? context.endpoint(target.service()) : Optional.empty();
         if (local.isPresent()) {
             mode = Mode.LOCAL;
             endpoint = local.get();
         } else {
             mode = Mode.RELAY;
-            relay(here ? "" : node);
+            node = here ? "" : nodeHeader;
+            if (!reuseKept()) {
+                relay();
+            }
         }
         updateRead();
     }
@@ -195,16 +229,62 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void relay(String node) {
+    /** Sends the request on the kept stream when it leads to the same service and node; drops it otherwise. */
+    private boolean reuseKept() {
+        Kept reuse = kept;
+        kept = null;
+        if (reuse == null) {
+            return false;
+        }
+        if (!reuse.service().equals(target.service())
+                || !reuse.node().equals(node)
+                || clock.getAsLong() - reuse.opened() > MAX_KEEP_NANOS
+                || !reuse.stream().isActive()) {
+            reuse.stream().close();
+            return false;
+        }
+        stream = reuse.stream();
+        side = reuse.side();
+        path = reuse.path();
+        openedAt = reuse.opened();
+        // Before the request is written: whatever the stream reads from now on belongs to this exchange.
+        side.exchange = exchange;
+        send();
+        return true;
+    }
+
+    /** Keeps the stream of an exchange that ended cleanly, for the next request to the same service and node. */
+    private void keepOrClose() {
+        if (reusable
+                && requestEnded
+                && pending.isEmpty()
+                && clock.getAsLong() - openedAt <= MAX_KEEP_NANOS
+                && stream.isActive()) {
+            kept = new Kept(stream, side, target.service(), node, path, openedAt);
+            // Read while idle, so that a service closing its side is seen before the stream is used again.
+            stream.config().setAutoRead(true);
+        } else {
+            stream.close();
+        }
+    }
+
+    private void dropKept() {
+        if (kept != null) {
+            kept.stream().close();
+            kept = null;
+        }
+    }
+
+    private void relay() {
         int current = exchange;
-        String service = target.service();
         Future<RelayStream> connecting = context.connect(
-                new RelayRequest(service, List.of(), context.newRequestId(), node),
+                new RelayRequest(target.service(), List.of(), context.newRequestId(), node),
                 ctx.channel().eventLoop(),
                 new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         channel.config().setAutoRead(false);
+                        // One per channel: a failed route's channel got one of its own.
                         channel.pipeline().addLast(new HttpClientCodec()).addLast(new StreamSide(current));
                     }
                 });
@@ -235,7 +315,24 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
         }
         RelayStream opened = connecting.getNow();
         stream = opened.channel();
+        side = stream.pipeline().get(StreamSide.class);
+        openedAt = clock.getAsLong();
+        // A client that goes quiet does not hold a connection to the service beyond the stream's time to be kept.
+        StreamSide opening = side;
+        ctx.executor()
+                .schedule(
+                        () -> {
+                            if (kept != null && kept.side() == opening) {
+                                dropKept();
+                            }
+                        },
+                        MAX_KEEP_NANOS,
+                        TimeUnit.NANOSECONDS);
         path = String.join(",", opened.path());
+        send();
+    }
+
+    private void send() {
         stream.write(forwarded(request, target), stream.voidPromise());
         for (HttpContent content = pending.poll(); content != null; content = pending.poll()) {
             stream.write(content, stream.voidPromise());
@@ -261,18 +358,34 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
     }
 
     /** An object the service sent, on the client's loop. */
-    private void streamRead(int current, HttpObject object) {
-        if (current != exchange || mode != Mode.RELAY || responseEnded || closing) {
+    private void streamRead(StreamSide from, int current, HttpObject object) {
+        if (kept != null && kept.side() == from) {
+            // Nothing was asked: the stream is out of step with its service.
             ReferenceCountUtil.release(object);
+            dropKept();
+            return;
+        }
+        if (from != side || mode != Mode.RELAY || responseEnded || closing) {
+            ReferenceCountUtil.release(object);
+            return;
+        }
+        if (current != exchange) {
+            // Read before this exchange was handed the kept stream, so not an answer to it.
+            ReferenceCountUtil.release(object);
+            streamGone(from);
             return;
         }
         if (object.decoderResult().isFailure()) {
             ReferenceCountUtil.release(object);
-            streamGone(current);
+            streamGone(from);
             return;
         }
         if (object instanceof HttpResponse response) {
             interim = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+            if (response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+                // After an upgrade the stream no longer speaks HTTP/1.1 to this codec.
+                switched = true;
+            }
             if (!interim) {
                 prepare(response);
                 responseStarted = true;
@@ -289,7 +402,7 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
             Backpressure.afterWrite(stream, ctx.channel());
             if (last) {
                 responseEnded = true;
-                stream.close();
+                keepOrClose();
                 updateRead();
                 finishIfDone();
             }
@@ -299,9 +412,15 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
     /** Makes the service's answer fit this connection: its framing, persistence and the path it came. */
     private void prepare(HttpResponse response) {
         HttpHeaders headers = response.headers();
+        // Asked before the headers are made to fit the client: the service's own word on its connection.
+        boolean serviceKeepsAlive = HttpUtil.isKeepAlive(response);
         headers.remove(HttpHeaderNames.KEEP_ALIVE).remove("Proxy-Connection");
         headers.set(IngressContext.PATH_HEADER, path);
         boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
+        reusable = serviceKeepsAlive
+                && !switched
+                && request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                && (framed || !mayHaveBody(request.method(), response.status()));
         if (!framed && mayHaveBody(request.method(), response.status())) {
             if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
                 HttpUtil.setTransferEncodingChunked(response, true);
@@ -318,8 +437,12 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
     }
 
     /** The stream ended or broke before the whole answer arrived. */
-    private void streamGone(int current) {
-        if (current != exchange || mode != Mode.RELAY || responseEnded || closing) {
+    private void streamGone(StreamSide from) {
+        if (kept != null && kept.side() == from) {
+            dropKept();
+            return;
+        }
+        if (from != side || mode != Mode.RELAY || responseEnded || closing) {
             return;
         }
         if (stream != null) {
@@ -381,6 +504,7 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
         request = null;
         mode = null;
         stream = null;
+        side = null;
         while (!queued.isEmpty() && !closing && (request == null || !requestEnded)) {
             dispatch(queued.poll());
         }
@@ -415,6 +539,7 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
         if (stream != null) {
             stream.close();
         }
+        dropKept();
         releasePending();
         releaseQueued();
         ctx.fireChannelInactive();
@@ -458,10 +583,17 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
         return !HttpMethod.HEAD.equals(method) && code != 204 && code != 304 && code >= 200;
     }
 
-    /** The relay stream's end: carries what the service sends over to the client's loop. */
+    /** A stream kept open after a clean exchange, and where it leads. */
+    private record Kept(Channel stream, StreamSide side, String service, String node, String path, long opened) {}
+
+    /**
+     * The relay stream's end: carries what the service sends over to the client's loop, each event marked with the
+     * exchange the stream served when it arrived. A kept stream is handed to the next exchange before its request is
+     * written, so what answers that request carries its number.
+     */
     private final class StreamSide extends ChannelInboundHandlerAdapter {
 
-        private final int exchange;
+        private volatile int exchange;
 
         StreamSide(int exchange) {
             this.exchange = exchange;
@@ -470,7 +602,8 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext streamCtx, Object msg) {
             if (msg instanceof HttpObject object) {
-                onLoop(() -> streamRead(exchange, object));
+                int current = exchange;
+                onLoop(() -> streamRead(this, current, object));
             } else {
                 ReferenceCountUtil.release(msg);
             }
@@ -478,8 +611,9 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext streamCtx) {
+            int current = exchange;
             onLoop(() -> {
-                if (exchange == Http1Ingress.this.exchange) {
+                if (current == Http1Ingress.this.exchange) {
                     updateRead();
                 }
             });
@@ -489,14 +623,14 @@ final class Http1Ingress extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext streamCtx, Object evt) {
             if (evt instanceof ChannelInputShutdownEvent) {
-                onLoop(() -> streamGone(exchange));
+                onLoop(() -> streamGone(this));
             }
             ReferenceCountUtil.release(evt);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext streamCtx) {
-            onLoop(() -> streamGone(exchange));
+            onLoop(() -> streamGone(this));
             streamCtx.fireChannelInactive();
         }
 

@@ -7,7 +7,9 @@ import static org.junit.Assert.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import network.micro.proxy.testing.FakeContext;
 import network.micro.testsupport.NettyLeakRule;
 import org.junit.After;
@@ -49,7 +51,7 @@ public class Http1IngressTest {
         assertTrue(answer, answer.startsWith("HTTP/1.1 200 OK\r\n"));
         assertTrue(answer, answer.contains("Micro-Path: node-a,node-b\r\n"));
         assertTrue(answer, answer.endsWith("\r\n\r\nhi"));
-        assertFalse("one stream per request", context.stream().channel().isOpen());
+        assertTrue("kept for the next request", context.stream().channel().isOpen());
         assertTrue(client.isOpen());
     }
 
@@ -79,6 +81,185 @@ public class Http1IngressTest {
         String answers = atClient();
         assertTrue(answers, answers.endsWith("\r\n\r\nb"));
         assertEquals(2, answers.split("HTTP/1.1 200 OK", -1).length - 1);
+        assertFalse(
+                "another service, another stream",
+                context.streams().get(0).channel().isOpen());
+    }
+
+    @Test
+    public void aKeptStreamCarriesTheNextRequestToTheSameService() {
+        send("GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        fromClientAtService();
+        serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
+        assertTrue(atClient().endsWith("\r\n\r\na"));
+
+        send("POST http://greeter/b HTTP/1.1\r\nHost: greeter\r\nContent-Length: 3\r\n\r\nxyz");
+
+        assertEquals("no new stream", 1, context.streams().size());
+        assertEquals(1, context.requests().size());
+        String request = fromClientAtService();
+        assertTrue(request, request.startsWith("POST /b HTTP/1.1\r\n"));
+        assertTrue(request, request.endsWith("\r\n\r\nxyz"));
+        serviceAnswers("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nb\r\n0\r\n\r\n");
+        String answer = atClient();
+        assertTrue(answer, answer.contains("Micro-Path: node-a,node-b\r\n"));
+        assertTrue(answer, answer.endsWith("1\r\nb\r\n0\r\n\r\n"));
+
+        send("GET http://greeter/c HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        assertEquals(1, context.streams().size());
+        assertTrue(fromClientAtService().startsWith("GET /c HTTP/1.1\r\n"));
+    }
+
+    @Test
+    public void anotherNodeGetsANewStream() {
+        send("GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+        send("GET http://greeter/b HTTP/1.1\r\nHost: greeter\r\nMicro-Node: node-z\r\n\r\n");
+
+        assertEquals(2, context.streams().size());
+        assertEquals("node-z", context.requests().get(1).node());
+        assertFalse(context.streams().get(0).channel().isOpen());
+    }
+
+    @Test
+    public void aServiceThatWillCloseItsConnectionGetsANewStreamNextTime() {
+        send("GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        serviceAnswers("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        String answer = atClient();
+        assertFalse(
+                "the client's connection is its own: " + answer,
+                answer.toLowerCase().contains("close"));
+        assertTrue(client.isOpen());
+
+        send("GET http://greeter/b HTTP/1.1\r\nHost: greeter\r\n\r\n");
+
+        assertEquals(2, context.streams().size());
+        assertFalse(context.streams().get(0).channel().isOpen());
+    }
+
+    @Test
+    public void anAnswerThatEndsWithItsConnectionIsNotReused() {
+        send("GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        serviceAnswers("HTTP/1.1 200 OK\r\n\r\nall of it");
+        context.stream()
+                .channel()
+                .pipeline()
+                .fireUserEventTriggered(io.netty.channel.socket.ChannelInputShutdownEvent.INSTANCE);
+        assertTrue(atClient().endsWith("0\r\n\r\n"));
+
+        send("GET http://greeter/b HTTP/1.1\r\nHost: greeter\r\n\r\n");
+
+        assertEquals(2, context.streams().size());
+    }
+
+    @Test
+    public void anAnswerBeforeTheWholeBodyWasSentIsNotReused() {
+        send("POST http://greeter/a HTTP/1.1\r\nHost: greeter\r\nContent-Length: 6\r\n\r\nabc");
+        serviceAnswers("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n");
+        send("def");
+        assertTrue(atClient().startsWith("HTTP/1.1 413"));
+        assertFalse(context.stream().channel().isOpen());
+
+        send("GET http://greeter/b HTTP/1.1\r\nHost: greeter\r\n\r\n");
+
+        assertEquals(2, context.streams().size());
+    }
+
+    @Test
+    public void aKeptStreamTheServiceClosesWhileIdleIsDropped() {
+        send("GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        atClient();
+        context.stream().channel().close();
+        client.runPendingTasks();
+        assertTrue(client.isOpen());
+
+        send("GET http://greeter/b HTTP/1.1\r\nHost: greeter\r\n\r\n");
+
+        assertEquals(2, context.streams().size());
+        serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb");
+        assertTrue(atClient().endsWith("\r\n\r\nb"));
+    }
+
+    @Test
+    public void aKeptStreamThatWritesWhileIdleIsDropped() {
+        send("GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        atClient();
+
+        serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+        assertFalse(context.stream().channel().isOpen());
+        assertEquals("nothing reaches the client", "", atClient());
+        send("GET http://greeter/b HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        assertEquals(2, context.streams().size());
+    }
+
+    @Test
+    public void aKeptStreamThatBreaksAfterTheRequestWasSentIsAnErrorNotARetry() {
+        send("GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        atClient();
+        send("GET http://greeter/b HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        fromClientAtService();
+
+        context.stream().channel().close();
+        client.runPendingTasks();
+
+        assertTrue(atClient().endsWith("service greeter closed before it answered\n"));
+        assertEquals(
+                "the request was sent: no other route is tried",
+                1,
+                context.requests().size());
+    }
+
+    @Test
+    public void aStreamCarriesNewRequestsOnlyWhileItsRouteChoicesAreFresh() {
+        long[] now = {0};
+        EmbeddedChannel timed = new EmbeddedChannel(new HttpServerCodec(), new Http1Ingress(context, () -> now[0]));
+        try {
+            timed.writeInbound(Unpooled.copiedBuffer(
+                    "GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n", StandardCharsets.ISO_8859_1));
+            serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            now[0] = Http1Ingress.MAX_KEEP_NANOS;
+            timed.writeInbound(Unpooled.copiedBuffer(
+                    "GET http://greeter/b HTTP/1.1\r\nHost: greeter\r\n\r\n", StandardCharsets.ISO_8859_1));
+            assertEquals("still fresh", 1, context.streams().size());
+            serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+            now[0] = Http1Ingress.MAX_KEEP_NANOS + 1;
+            timed.writeInbound(Unpooled.copiedBuffer(
+                    "GET http://greeter/c HTTP/1.1\r\nHost: greeter\r\n\r\n", StandardCharsets.ISO_8859_1));
+
+            assertEquals("every hop chooses again", 2, context.streams().size());
+            assertFalse(context.streams().get(0).channel().isOpen());
+        } finally {
+            timed.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    public void aQuietClientDoesNotHoldItsKeptStreamLongerThanItMayBeKept() {
+        send("GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        assertTrue(context.stream().channel().isOpen());
+
+        client.advanceTimeBy(Http1Ingress.MAX_KEEP_NANOS, TimeUnit.NANOSECONDS);
+        client.runScheduledPendingTasks();
+
+        assertFalse(context.stream().channel().isOpen());
+        assertTrue(client.isOpen());
+    }
+
+    @Test
+    public void theKeptStreamIsClosedWithTheClientConnection() {
+        send("GET http://greeter/a HTTP/1.1\r\nHost: greeter\r\n\r\n");
+        serviceAnswers("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+
+        client.close();
+
+        assertFalse(context.stream().channel().isOpen());
     }
 
     @Test
