@@ -279,18 +279,18 @@ final class Relay implements ServiceConnector {
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            Promise<RelayStream> pending = promise();
             ctx.channel().config().setAutoRead(true);
-            ctx.executor()
+            io.netty.util.concurrent.Future<?> timeout = ctx.executor()
                     .schedule(
                             () -> {
-                                if (pending.tryFailure(new IllegalStateException(
+                                if (promise.tryFailure(new IllegalStateException(
                                         "no answer within " + ANSWER_TIMEOUT_MILLIS + " ms"))) {
                                     ctx.close();
                                 }
                             },
                             ANSWER_TIMEOUT_MILLIS,
                             TimeUnit.MILLISECONDS);
+            promise.addListener(answered -> timeout.cancel(false));
         }
 
         @Override
