@@ -3,18 +3,12 @@ package network.micro.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +16,6 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import network.micro.api.Network;
-import network.micro.api.NodeProperties;
 import network.micro.api.Route;
 import network.micro.api.Router;
 import org.apache.felix.service.command.CommandProcessor;
@@ -65,29 +58,7 @@ public class NodeIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        Path home = Files.createTempDirectory("micro-it-");
-        Files.createDirectories(home.resolve("conf"));
-        Files.writeString(home.resolve("conf/services.json"), """
-                {"services": [
-                  {"name": "greeter", "version": "1.0.0",
-                   "instances": [{"id": "greeter-1", "address": "127.0.0.1:9090"}]},
-                  {"name": "echo", "instances": [{"id": "echo-1", "address": "127.0.0.1:7"}]}
-                ]}
-                """);
-        List<Option> options = new ArrayList<>();
-        options.add(frameworkProperty(NodeProperties.ID).value(NODE_ID));
-        options.add(frameworkProperty(NodeProperties.HOME).value(home.toString()));
-        options.add(frameworkProperty(NodeProperties.ADDRESS).value("127.0.0.1:" + Distribution.freePort()));
-        options.add(frameworkProperty(NodeProperties.PROXY_ADDRESS).value("127.0.0.1:" + Distribution.freePort()));
-        options.add(frameworkProperty("felix.fileinstall.dir")
-                .value(home.resolve("conf").toString()));
-        options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.cfg"));
-        options.add(systemProperty("io.netty.leakDetection.level").value("paranoid"));
-        for (Path jar : Distribution.bundles()) {
-            options.add(bundle(jar.toUri().toString()));
-        }
-        options.add(junitBundles());
-        return options(options.toArray(Option[]::new));
+        return FelixNode.options(NODE_ID);
     }
 
     @Test

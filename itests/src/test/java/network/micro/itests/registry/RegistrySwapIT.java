@@ -6,9 +6,6 @@ import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -17,8 +14,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -34,6 +29,7 @@ import network.micro.api.NodeProperties;
 import network.micro.api.Route;
 import network.micro.api.Router;
 import network.micro.itests.Distribution;
+import network.micro.itests.FelixNode;
 import network.micro.tunnel.Link;
 import network.micro.tunnel.LinkListener;
 import network.micro.tunnel.Tunnel;
@@ -97,33 +93,12 @@ public class RegistrySwapIT {
 
     @Configuration
     public Option[] config() throws IOException {
-        Path home = Files.createTempDirectory("micro-swap-it-");
-        Files.createDirectories(home.resolve("conf"));
-        Files.writeString(home.resolve("conf/services.json"), """
-                {"services": [
-                  {"name": "greeter", "version": "1.0.0",
-                   "instances": [{"id": "greeter-1", "address": "127.0.0.1:9090"}]},
-                  {"name": "echo", "instances": [{"id": "echo-1", "address": "127.0.0.1:7"}]}
-                ]}
-                """);
-        List<Option> options = new ArrayList<>();
-        options.add(frameworkProperty(NodeProperties.ID).value(NODE_ID));
-        options.add(frameworkProperty(NodeProperties.HOME).value(home.toString()));
-        options.add(frameworkProperty(NodeProperties.ADDRESS).value("127.0.0.1:" + Distribution.freePort()));
-        options.add(frameworkProperty(NodeProperties.PROXY_ADDRESS).value("127.0.0.1:" + Distribution.freePort()));
-        options.add(frameworkProperty("felix.fileinstall.dir")
-                .value(home.resolve("conf").toString()));
-        options.add(frameworkProperty("felix.fileinstall.filter").value(".*\\.cfg"));
-        options.add(frameworkProperty(MDNS_BUNDLE)
-                .value(Distribution.registry("mdns").toUri().toString()));
-        options.add(frameworkProperty(STATIC_BUNDLE)
-                .value(Distribution.registry("static").toUri().toString()));
-        options.add(systemProperty("io.netty.leakDetection.level").value("paranoid"));
-        for (Path jar : Distribution.bundles()) {
-            options.add(bundle(jar.toUri().toString()));
-        }
-        options.add(junitBundles());
-        return options(options.toArray(Option[]::new));
+        return FelixNode.options(
+                NODE_ID,
+                frameworkProperty(MDNS_BUNDLE)
+                        .value(Distribution.registry("mdns").toUri().toString()),
+                frameworkProperty(STATIC_BUNDLE)
+                        .value(Distribution.registry("static").toUri().toString()));
     }
 
     @Test

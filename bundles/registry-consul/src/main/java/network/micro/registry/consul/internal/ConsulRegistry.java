@@ -3,7 +3,6 @@ package network.micro.registry.consul.internal;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -12,6 +11,7 @@ import network.micro.api.Registration;
 import network.micro.api.Registry;
 import network.micro.api.Service;
 import network.micro.support.PublishedServices;
+import network.micro.support.RegistryAddresses;
 import network.micro.support.ServiceToRegister;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -78,29 +78,21 @@ public final class ConsulRegistry implements Registry {
     private final PublishedServices published = new PublishedServices("consul");
     private ConsulSync sync;
 
-    /** {@code --registry-address}, when the node was given one, wins over the configured addresses. */
-    private static String[] addresses(BundleContext context, Config config) {
-        String flag = NodeProperties.get(context::getProperty, NodeProperties.REGISTRY_ADDRESS, "");
-        return flag.isEmpty() ? config.addresses() : new String[] {flag};
-    }
-
     @Activate
     void activate(BundleContext context, Config config) {
         String node = NodeProperties.get(
                 context::getProperty, NodeProperties.ID, UUID.randomUUID().toString());
-        open(settings(addresses(context, config), config, node));
+        String flag = NodeProperties.get(context::getProperty, NodeProperties.REGISTRY_ADDRESS, "");
+        open(settings(RegistryAddresses.of(flag, config.addresses()), config, node));
     }
 
     static ConsulSettings settings(Config config, String nodeId) {
-        return settings(config.addresses(), config, nodeId);
+        return settings(RegistryAddresses.of("", config.addresses()), config, nodeId);
     }
 
-    private static ConsulSettings settings(String[] addresses, Config config, String nodeId) {
+    private static ConsulSettings settings(List<String> addresses, Config config, String nodeId) {
         return new ConsulSettings(
-                Arrays.stream(addresses)
-                        .flatMap(entry -> Arrays.stream(entry.split(",")))
-                        .filter(address -> !address.isBlank())
-                        .toList(),
+                addresses,
                 config.token(),
                 ServiceToRegister.parse(config.register()),
                 nodeId,
